@@ -1,0 +1,70 @@
+//! Command-line definitions (clap) and dispatch to `commands::*`.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "neuralc",
+    version,
+    about = "Compile Neural DSL models into PyTorch and TensorFlow/Keras training scripts"
+)]
+pub struct Cli {
+    /// When to colour diagnostics (NO_COLOR is respected by `auto`).
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
+    pub color: ColorChoice,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check files for syntax, parameter and shape errors; exit 0 when all are valid.
+    Check(CheckArgs),
+    /// Parse a file and print its syntax tree.
+    Parse(ParseArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// The model files (.neural, .nr, .rnr).
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    /// Fail on warnings as well as errors.
+    #[arg(long)]
+    pub deny_warnings: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Emit {
+    /// The original tool's dictionary layout as JSON.
+    AstJson,
+}
+
+#[derive(Debug, Args)]
+pub struct ParseArgs {
+    /// The model file.
+    pub file: PathBuf,
+    /// What to print.
+    #[arg(long, value_enum, default_value_t = Emit::AstJson)]
+    pub emit: Emit,
+}
+
+/// Parses the command line and runs the command.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let color = crate::driver::use_color(cli.color);
+    let code = match &cli.command {
+        Command::Check(args) => crate::commands::check::run(args, color),
+        Command::Parse(args) => crate::commands::parse::run(args, color),
+    };
+    ExitCode::from(code)
+}

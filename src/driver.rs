@@ -1,0 +1,92 @@
+//! Shared plumbing of the commands: reading sources, running the front end, printing diagnostics.
+
+use crate::cli::ColorChoice;
+use crate::diagnostic::{Diagnostic, has_errors};
+use crate::report::{SourceFile, render_all};
+use crate::syntax::program::Program;
+use std::io::IsTerminal;
+use std::path::Path;
+
+/// Exit codes: 0 success, 1 invalid input, 2 usage errors (clap's own).
+pub const EXIT_OK: u8 = 0;
+pub const EXIT_INVALID: u8 = 1;
+pub const EXIT_USAGE: u8 = 2;
+
+/// Decides colour for stderr: `--color`, then NO_COLOR, then whether stderr is a terminal.
+pub fn use_color(choice: ColorChoice) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::io::stderr().is_terminal()
+        }
+    }
+}
+
+/// A path as shown in messages: relative paths as given, `/` separators.
+pub fn display_path(path: &Path) -> String {
+    path.to_string_lossy().replace('\\', "/")
+}
+
+/// Reads a model file, or explains in one line why it cannot be read.
+pub fn read_source(path: &Path) -> Result<String, String> {
+    let shown = display_path(path);
+    if path.is_dir() {
+        return Err(format!("error: `{shown}` is a directory, not a model file"));
+    }
+    let bytes = std::fs::read(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => format!("error: `{shown}` does not exist"),
+        std::io::ErrorKind::PermissionDenied => {
+            format!("error: cannot read `{shown}`: permission denied")
+        }
+        _ => format!("error: cannot read `{shown}`: {e}"),
+    })?;
+    String::from_utf8(bytes).map_err(|e| {
+        format!(
+            "error: `{shown}` is not valid UTF-8 (invalid byte at offset {}); model files must be UTF-8 text",
+            e.utf8_error().valid_up_to()
+        )
+    })
+}
+
+/// A loaded, parsed file with its diagnostics so far.
+pub struct Loaded {
+    pub path: String,
+    pub text: String,
+    pub program: Option<Program>,
+    pub diags: Vec<Diagnostic>,
+}
+
+impl Loaded {
+    pub fn source(&self) -> SourceFile<'_> {
+        SourceFile {
+            path: &self.path,
+            text: &self.text,
+        }
+    }
+
+    pub fn has_errors(&self) -> bool {
+        has_errors(&self.diags)
+    }
+
+    /// Prints the diagnostics to stderr, in source order.
+    pub fn print_diagnostics(&mut self, color: bool) {
+        self.diags
+            .sort_by_key(|d| (d.primary_span().start, d.code.id));
+        self.diags.dedup();
+        eprint!("{}", render_all(&self.diags, &self.source(), color));
+    }
+}
+
+/// Reads and parses a file through the front end.
+pub fn load(path: &Path) -> Result<Loaded, String> {
+    let text = read_source(path)?;
+    let (program, diags) = crate::syntax::parse_program(&text);
+    Ok(Loaded {
+        path: display_path(path),
+        text,
+        program,
+        diags,
+    })
+}

@@ -1,0 +1,22 @@
+//! neuralc: compiles the Neural DSL into runnable PyTorch and TensorFlow/Keras scripts.
+//!
+//! Pipeline: `syntax` (logos tokens → LALRPOP tree → program with macros expanded)
+//! → `sema` (layer catalog, shapes, parameter counts) → `codegen` (askama templates)
+//! → Python. Diagnostics are data (`diagnostic`) until `report` renders them.
+
+/// The command-line interface and its subcommands.
+pub mod cli;
+/// Subcommand implementations.
+pub mod commands;
+/// Diagnostics as data: codes, severities, labelled spans.
+pub mod diagnostic;
+/// The original tool's dictionary layout of a parsed model, as JSON.
+pub mod dict;
+/// Reading sources and printing diagnostics, shared by the commands.
+pub mod driver;
+/// Rendering diagnostics with ariadne.
+pub mod report;
+/// The layer catalog, shape inference and parameter counts.
+pub mod sema;
+/// Lexer, grammar, syntax tree, macro expansion.
+pub mod syntax;

@@ -1,0 +1,3 @@
+//! Semantic checking: the layer catalog, parameter validation, shapes and parameter counts.
+
+pub mod catalog;
