@@ -26,9 +26,19 @@ pub enum Param {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum HpoSpace {
-    Choice { values: Vec<Param> },
-    Range { start: f64, end: f64, step: Option<f64>, integer: bool },
-    LogRange { start: f64, end: f64 },
+    Choice {
+        values: Vec<Param>,
+    },
+    Range {
+        start: f64,
+        end: f64,
+        step: Option<f64>,
+        integer: bool,
+    },
+    LogRange {
+        start: f64,
+        end: f64,
+    },
 }
 
 /// A parameter of a layer, loss, optimizer or schedule after resolution.

@@ -127,8 +127,8 @@ fn hint_for(tok: &Token, expected: &[String]) -> Option<String> {
                 ),
             })
         }
-        Token::Colon if has("\"(\"") => {
-            Some("a named argument is written `name=value` inside parentheses".to_string())
+        Token::Colon if has("\"(\"") && has("\"layers\"") => {
+            Some("a layer's arguments go in parentheses: `Dense(units=64)`".to_string())
         }
         Token::Int(_) | Token::Float(_) if has("\"identifier\"") && has("\"layers\"") => {
             Some("layers are written `Name(arguments)`, e.g. `Dense(64)`".to_string())
@@ -147,26 +147,45 @@ pub fn expected_in_words(expected: &[String]) -> Option<String> {
     let mut covered: Vec<&str> = Vec::new();
     let sections = SECTION_KEYWORDS.iter().filter(|k| has(k)).count();
     let values = VALUE_STARTS.iter().filter(|k| has(k)).count();
-    if has("\"identifier\"") && sections >= 3 {
-        words.push("a layer, such as `Dense(64)`".into());
-        covered.push("\"identifier\"");
-    }
-    if sections >= 3 {
-        words.push("a section such as `loss:` or `train {`".into());
-        covered.extend(SECTION_KEYWORDS);
-    }
+    // The most specific reading wins: inside an argument list only values matter,
+    // even though after error recovery LALRPOP may list outer alternatives too.
     if values >= 6 {
         words.push("a value (a number, string, tuple, list or name)".into());
         covered.extend(VALUE_STARTS);
+        covered.extend(SECTION_KEYWORDS);
+        covered.extend([
+            "\"network\"",
+            "\"define\"",
+            "\"research\"",
+            "\"{\"",
+            "\"}\"",
+            "\"@\"",
+            "\"*\"",
+            "\"/\"",
+        ]);
+    } else if has("\"identifier\"") && (sections >= 3 || has("\"[\"")) {
+        words.push("a layer, such as `Dense(64)`".into());
+        covered.push("\"identifier\"");
+    } else if has("\"identifier\"") && has("\"string\"") && expected.len() == 2 {
+        words.push("a device such as `\"cuda:0\"`".into());
+        covered.extend(["\"identifier\"", "\"string\""]);
     }
-    if has("\"network\"") && has("\"define\"") {
+    if sections >= 3 && values < 6 {
+        words.push("a section such as `loss:` or `train {`".into());
+        covered.extend(SECTION_KEYWORDS);
+    }
+    if has("\"network\"") && has("\"define\"") && sections < 3 && values < 6 {
         words.push("`network`, `define` or `research`".into());
         covered.extend(["\"network\"", "\"define\"", "\"research\""]);
     }
-    // Optional separators are noise next to real alternatives.
-    let only_separators = expected.iter().all(|e| e == "\",\"" || e == "\";\"");
+    // Between layers and sections `,`/`;` are optional separators: noise there.
+    let optional_separators = sections >= 3;
     for e in expected {
-        if covered.contains(&e.as_str()) || (!only_separators && (e == "\",\"" || e == "\";\"")) {
+        if covered.contains(&e.as_str()) || (optional_separators && (e == "\",\"" || e == "\";\""))
+        {
+            continue;
+        }
+        if (e == "\"*\"" || e == "\"/\"") && has("\")\"") {
             continue;
         }
         words.push(match e.as_str() {

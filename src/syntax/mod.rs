@@ -48,6 +48,7 @@ pub fn parse_program(src: &str) -> (Option<program::Program>, Vec<Diagnostic>) {
     let Some(file) = file else {
         return (None, diags);
     };
-    let program = program::lower(file, &mut diags);
+    let complete = !crate::diagnostic::has_errors(&diags);
+    let program = program::lower(file, complete, &mut diags);
     (Some(program), diags)
 }

@@ -76,7 +76,9 @@ impl Program {
     }
 }
 
-pub fn lower(file: File, diags: &mut Vec<Diagnostic>) -> Program {
+/// `complete` is false when the parser recovered from errors: then missing sections
+/// and empty layer lists are consequences of those errors and not reported again.
+pub fn lower(file: File, complete: bool, diags: &mut Vec<Diagnostic>) -> Program {
     let mut macro_defs: Vec<MacroDef> = Vec::new();
     let mut networks = Vec::new();
     let mut research = Vec::new();
@@ -114,7 +116,7 @@ pub fn lower(file: File, diags: &mut Vec<Diagnostic>) -> Program {
             );
         }
     }
-    if networks.is_empty() && research.is_empty() {
+    if complete && networks.is_empty() && research.is_empty() {
         diags.push(
             Diagnostic::error(codes::NO_NETWORK, "this file defines no network")
                 .label(Span::new(0, 0), "expected `network Name { … }`")
@@ -158,7 +160,7 @@ pub fn lower(file: File, diags: &mut Vec<Diagnostic>) -> Program {
                 SectionBody::Layers(ls) => {
                     has_layers = true;
                     def.layers = expander.expand(&ls, diags);
-                    if def.layers.is_empty() {
+                    if complete && def.layers.is_empty() {
                         diags.push(
                             Diagnostic::error(
                                 codes::EMPTY_LAYERS,
@@ -186,7 +188,7 @@ pub fn lower(file: File, diags: &mut Vec<Diagnostic>) -> Program {
             } else {
                 has_layers
             };
-            if !present {
+            if complete && !present {
                 diags.push(
                     Diagnostic::error(
                         codes::MISSING_SECTION,
