@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Runs every test of the project: formatting and lints, the Rust tests (unit, golden,
+# corpus, CLI, bench integration), and the Python-side checks of generated code.
+# The Python environment is created on first use (scripts/setup-python.sh) and reused.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+echo "==> cargo fmt --check"
+cargo fmt --check
+echo "==> cargo clippy --all-targets -- -D warnings"
+cargo clippy --all-targets --locked -- -D warnings
+
+echo "==> Python environment"
+eval "$(scripts/setup-python.sh | grep -E '^NEURALC_(PYTHON|MNIST)=' | sed 's/^/export /')"
+
+echo "==> cargo test"
+# Training tests inside the suite run one at a time: on 2 cores, two concurrent
+# trainings slow each other down several times over.
+cargo test --locked -- --test-threads=1
+
+for check in scripts/verify_shapes.py scripts/test_generated.py; do
+  if [ -f "$check" ]; then
+    echo "==> $check"
+    "$NEURALC_PYTHON" "$check"
+  fi
+done
