@@ -196,3 +196,46 @@ fn diff(expected: &str, actual: &str) -> String {
     let _ = writeln!(out, "(first difference at line {})", first + 1);
     out
 }
+
+/// Every diagnostic code defined in the sources (`Code::new("E….", …)`) must be
+/// exercised by at least one golden `.stderr` file.
+#[test]
+fn every_diagnostic_code_has_a_golden_case() {
+    fn walk(dir: &Path, ext: &str, out: &mut Vec<PathBuf>) {
+        for entry in std::fs::read_dir(dir).expect("list dir") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                walk(&path, ext, out);
+            } else if path.extension().is_some_and(|x| x == ext) {
+                out.push(path);
+            }
+        }
+    }
+    let mut sources = Vec::new();
+    walk(&root().join("src"), "rs", &mut sources);
+    let mut codes = Vec::new();
+    for file in &sources {
+        let text = std::fs::read_to_string(file).expect("read source");
+        for (i, _) in text.match_indices("Code::new(\"") {
+            let id = &text[i + 11..i + 16];
+            if id.starts_with('E') && id[1..].chars().all(|c| c.is_ascii_digit()) {
+                codes.push(id.to_string());
+            }
+        }
+    }
+    assert!(codes.len() >= 20, "found only {} codes", codes.len());
+    let mut goldens = Vec::new();
+    walk(&root().join("golden"), "stderr", &mut goldens);
+    let all: String = goldens
+        .iter()
+        .map(|p| std::fs::read_to_string(p).expect("read golden"))
+        .collect();
+    let missing: Vec<&String> = codes
+        .iter()
+        .filter(|c| !all.contains(&format!("[{c}]")))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "diagnostic codes without a golden case: {missing:?}"
+    );
+}

@@ -33,13 +33,21 @@ const VALUE_STARTS: [&str; 9] = [
     "\"identifier\"",
 ];
 
-pub fn from_lex(err: &LexError) -> Diagnostic {
+pub fn from_lex(err: &LexError, src: &str) -> Diagnostic {
     let span = Span::new(err.start, err.end);
     match err.kind {
         LexErrorKind::InvalidCharacter => {
+            let letter = src
+                .get(err.start..err.end)
+                .and_then(|s| s.chars().next())
+                .is_some_and(char::is_alphabetic);
             Diagnostic::error(codes::INVALID_CHARACTER, "unrecognised character")
                 .label(span, "no token starts with this character")
-                .help("comments start with `#`, `//` or `/*`; strings are quoted with `\"` or `'`")
+                .help(if letter {
+                    "names are made of ASCII letters, digits and `_`; other characters belong in strings and comments"
+                } else {
+                    "comments start with `#`, `//` or `/*`; strings are quoted with `\"` or `'`"
+                })
         }
         LexErrorKind::UnterminatedString => {
             Diagnostic::error(codes::UNTERMINATED_STRING, "unterminated string literal")
@@ -66,7 +74,7 @@ pub fn from_lex(err: &LexError) -> Diagnostic {
 /// Converts one parse error. `src_len` places end-of-input errors.
 pub fn from_parse(err: &RawError, src: &str) -> Diagnostic {
     match err {
-        ParseError::User { error } => from_lex(error),
+        ParseError::User { error } => from_lex(error, src),
         ParseError::InvalidToken { location } => {
             Diagnostic::error(codes::INVALID_CHARACTER, "unrecognised character")
                 .label(Span::new(*location, *location + 1), "not valid here")

@@ -23,13 +23,26 @@ use crate::diagnostic::Diagnostic;
 pub fn parse(src: &str) -> (Option<ast::File>, Vec<Diagnostic>) {
     let mut recovered = Vec::new();
     let mut diags = Vec::new();
-    let result =
-        grammar::FileParser::new().parse(&mut recovered, &mut diags, lexer::Lexer::new(src));
-    let mut out: Vec<Diagnostic> = recovered
-        .iter()
-        .map(|r| error::from_parse(&r.error, src))
+    // Lexical errors are reported and the offending text skipped, so the parser sees
+    // the rest of the file and can report further, independent mistakes. After an
+    // unterminated string or comment, though, the rest of the file is garbled, and
+    // syntax errors from there on would only be consequences.
+    let mut cutoff = usize::MAX;
+    let tokens: Vec<_> = lexer::Lexer::new(src)
+        .filter_map(|t| {
+            t.map_err(|e| {
+                if e.kind != token::LexErrorKind::InvalidCharacter {
+                    cutoff = cutoff.min(e.start);
+                }
+                diags.push(error::from_lex(&e, src));
+            })
+            .ok()
+        })
+        .map(Ok::<_, lexer::LexError>)
         .collect();
-    out.append(&mut diags);
+    let result = grammar::FileParser::new().parse(&mut recovered, &mut diags, tokens);
+    let mut out = diags;
+    out.extend(recovered.iter().map(|r| error::from_parse(&r.error, src)));
     let file = match result {
         Ok(file) => Some(file),
         Err(err) => {
@@ -37,6 +50,10 @@ pub fn parse(src: &str) -> (Option<ast::File>, Vec<Diagnostic>) {
             None
         }
     };
+    let lexical = |d: &Diagnostic| d.code.id <= codes::INTEGER_TOO_LARGE.id;
+    // An unexpected end of file is placed after the last token, before the cutoff.
+    let garbled_end = |d: &Diagnostic| cutoff < usize::MAX && d.code == codes::UNEXPECTED_EOF;
+    out.retain(|d| lexical(d) || (d.primary_span().start < cutoff && !garbled_end(d)));
     out.sort_by_key(|d| d.primary_span().start);
     out.dedup();
     (file, out)
