@@ -1,0 +1,265 @@
+"""Framework-neutral half of the reference training harness.
+
+Command line, data loading and checks, console lines, the metrics JSON and one-line
+errors, as scripts/TRAINING_CONTRACT.md specifies them (§1, §2.3 steps 1-4, §3-§5).
+The per-framework halves are pytorch/training.py and tensorflow/training.py.
+"""
+
+import argparse
+import json
+import os
+import platform
+import resource
+import sys
+import zipfile
+from dataclasses import dataclass
+
+import numpy as np
+
+SCHEMA = "neuralc-metrics/1"
+EVAL_BATCH_SIZE = 1024
+NPZ_KEYS = ("x_train", "y_train", "x_test", "y_test")
+PROG = os.path.basename(sys.argv[0])
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """A DSL model's name, input shape, classes (last layer's units), learning rate."""
+
+    name: str
+    input_shape: tuple  # without the batch dimension, channels-last
+    classes: int
+    learning_rate: float
+
+
+@dataclass(frozen=True)
+class TrainDefaults:
+    """The DSL's `train` block: defaults of the options of the same names."""
+
+    epochs: int
+    batch_size: int
+    validation_split: float
+
+
+class DataError(Exception):
+    """Unusable input data or environment; reported on one line, exit status 1."""
+
+
+def main(spec, train, framework, run, argv=None):
+    """Parse the command line and call `run(args)`; returns the exit status."""
+    args = parse_args(spec, train, framework, argv)
+    try:
+        run(args)
+    except DataError as exc:
+        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def parse_args(spec, train, framework, argv=None):
+    parser = argparse.ArgumentParser(
+        prog=PROG, description=f"Train {spec.name} with {framework}."
+    )
+    source = parser.add_mutually_exclusive_group(required=True)
+    source.add_argument(
+        "--data", metavar="PATH", help=".npz with x_train, y_train, x_test, y_test"
+    )
+    source.add_argument(
+        "--synthetic", type=int, metavar="N", help="use N random training samples"
+    )
+    parser.add_argument("--epochs", type=int, default=train.epochs)
+    parser.add_argument("--batch-size", type=int, default=train.batch_size)
+    parser.add_argument(
+        "--validation-split", type=float, default=train.validation_split
+    )
+    parser.add_argument(
+        "--limit", type=int, metavar="N", help="use the first N samples"
+    )
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--deterministic", action="store_true")
+    parser.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto")
+    parser.add_argument("--threads", type=int, metavar="N")
+    parser.add_argument("--metrics-out", metavar="FILE")
+    parser.add_argument("--quiet", action="store_true")
+    args = parser.parse_args(argv)
+
+    if args.synthetic is not None and args.synthetic < 4:
+        parser.error("--synthetic must be at least 4")
+    if args.epochs < 1:
+        parser.error("--epochs must be at least 1")
+    if args.batch_size < 1:
+        parser.error("--batch-size must be at least 1")
+    if not 0.0 <= args.validation_split < 1.0:
+        parser.error("--validation-split must be in [0, 1)")
+    if args.limit is not None and args.limit < 1:
+        parser.error("--limit must be at least 1")
+    if args.threads is not None and args.threads < 1:
+        parser.error("--threads must be at least 1")
+    return args
+
+
+def read_npz(path):
+    if os.path.isfile(path) and not zipfile.is_zipfile(path):
+        raise DataError(f"data file '{path}' is not an .npz archive")
+    try:
+        data = np.load(path)
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile) as exc:
+        raise DataError(f"cannot read data file '{path}': {exc}") from exc
+    with data:
+        missing = [key for key in NPZ_KEYS if key not in data.files]
+        if missing:
+            raise DataError(f"data file '{path}' lacks {', '.join(missing)}")
+        try:
+            return tuple(data[key] for key in NPZ_KEYS)
+        except (OSError, ValueError, zipfile.BadZipFile) as exc:
+            raise DataError(f"cannot read data file '{path}': {exc}") from exc
+
+
+def synthetic_arrays(n, seed, spec):
+    rng = np.random.default_rng(seed)
+    x_train = rng.integers(0, 256, size=(n, *spec.input_shape), dtype=np.uint8)
+    y_train = rng.integers(0, spec.classes, size=n)
+    x_test = rng.integers(0, 256, size=(n // 4, *spec.input_shape), dtype=np.uint8)
+    y_test = rng.integers(0, spec.classes, size=n // 4)
+    return x_train, y_train, x_test, y_test
+
+
+def normalize(x, y, name, spec):
+    """uint8 pixels -> float32 in [0, 1], channels-last; labels -> int64."""
+    if len(x) != len(y):
+        raise DataError(f"{name}: {len(x)} images but {len(y)} labels")
+    if len(x) == 0:
+        raise DataError(f"{name}: no samples")
+    shape = spec.input_shape
+    try:
+        x = (x.astype(np.float32) / np.float32(255.0)).reshape((len(x), *shape))
+    except ValueError as exc:
+        raise DataError(
+            f"{name}: images of shape {x.shape[1:]} do not fit input {shape}"
+        ) from exc
+    y = y.astype(np.int64)
+    if y.min() < 0 or y.max() >= spec.classes:
+        raise DataError(f"{name}: labels outside [0, {spec.classes})")
+    return x, y
+
+
+def load_data(args, spec):
+    """Returns {"train", "val", "test"} -> (x, y) numpy arrays, in that order."""
+    if args.synthetic is not None:
+        x_train, y_train, x_test, y_test = synthetic_arrays(
+            args.synthetic, args.seed, spec
+        )
+    else:
+        x_train, y_train, x_test, y_test = read_npz(args.data)
+    if args.limit is not None:
+        x_train, y_train = x_train[: args.limit], y_train[: args.limit]
+        x_test, y_test = x_test[: args.limit], y_test[: args.limit]
+    x_train, y_train = normalize(x_train, y_train, "training set", spec)
+    x_test, y_test = normalize(x_test, y_test, "test set", spec)
+
+    # Validation data is the last fraction of the training set, unshuffled.
+    n_val = int(len(x_train) * args.validation_split)
+    n_train = len(x_train) - n_val
+    if n_train == 0:
+        raise DataError("no training samples left after the validation split")
+    return {
+        "train": (x_train[:n_train], y_train[:n_train]),
+        "val": (x_train[n_train:], y_train[n_train:]),
+        "test": (x_test, y_test),
+    }
+
+
+def data_source(args):
+    if args.synthetic is not None:
+        return "synthetic"
+    name = os.path.basename(args.data)
+    return "mnist" if name == "mnist.npz" else name
+
+
+def format_epoch(record, epochs):
+    line = (
+        f"epoch {record['epoch']}/{epochs} - loss {record['loss']:.4f}"
+        f" - accuracy {record['accuracy']:.4f}"
+    )
+    if record["val_loss"] is not None:
+        line += (
+            f" - val_loss {record['val_loss']:.4f}"
+            f" - val_accuracy {record['val_accuracy']:.4f}"
+        )
+    return line + f" - {record['seconds']:.1f}s"
+
+
+class Report:
+    """Collects a run's results, prints the console lines, writes the metrics JSON."""
+
+    def __init__(self, args, spec, framework, framework_version, import_seconds):
+        self.args = args
+        self.spec = spec
+        self.framework = framework
+        self.framework_version = framework_version
+        self.import_seconds = import_seconds
+        self.data = {}
+        self.data_seconds = None
+        self.history = []
+        self.test_result = None
+
+    def data_loaded(self, arrays, seconds):
+        """Records the sizes of load_data()'s arrays and how long loading took."""
+        self.data = {name: len(y) for name, (_, y) in arrays.items()}
+        self.data_seconds = seconds
+
+    def epoch(self, epoch, loss, accuracy, val_loss, val_accuracy, seconds):
+        record = {
+            "epoch": epoch,
+            "loss": loss,
+            "accuracy": accuracy,
+            "val_loss": val_loss,
+            "val_accuracy": val_accuracy,
+            "seconds": seconds,
+        }
+        self.history.append(record)
+        if not self.args.quiet:
+            print(format_epoch(record, self.args.epochs), flush=True)
+
+    def test(self, loss, accuracy):
+        self.test_result = {"loss": loss, "accuracy": accuracy}
+        if not self.args.quiet:
+            print(f"test_loss {loss:.4f} - test_accuracy {accuracy:.4f}")
+
+    def write_metrics(self, device, threads, params, peak_accelerator_mb):
+        """Writes --metrics-out; `threads` is the (intra-op, inter-op) thread pair."""
+        args = self.args
+        peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        metrics = {
+            "schema": SCHEMA,
+            "model": self.spec.name,
+            "framework": self.framework,
+            "framework_version": self.framework_version,
+            "python_version": platform.python_version(),
+            "device": device,
+            "threads": {"intra": threads[0], "inter": threads[1]},
+            "seed": args.seed,
+            "deterministic": args.deterministic,
+            "params": params,
+            "data": {"source": data_source(args), **self.data},
+            "epochs": self.history,
+            "train_seconds": sum(record["seconds"] for record in self.history),
+            "import_seconds": self.import_seconds,
+            "data_seconds": self.data_seconds,
+            "test": self.test_result,
+            "peak_rss_mb": peak_rss_mb,
+            "peak_accelerator_mb": peak_accelerator_mb,
+        }
+        write_metrics_file(args.metrics_out, metrics)
+
+
+def write_metrics_file(path, metrics):
+    """Writes `metrics` atomically: to `path`.tmp, then renamed over `path`."""
+    tmp_path = f"{path}.tmp"
+    try:
+        with open(tmp_path, "w", encoding="utf-8") as f:
+            json.dump(metrics, f, indent=2)
+            f.write("\n")
+        os.replace(tmp_path, path)
+    except OSError as exc:
+        raise DataError(f"cannot write metrics file '{path}': {exc}") from exc
