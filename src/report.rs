@@ -18,11 +18,15 @@ impl SourceFile<'_> {
         let line_start = before.rfind('\n').map_or(0, |i| i + 1);
         (line, before[line_start..].chars().count() + 1)
     }
+}
 
-    fn char_offset(&self, byte: usize) -> usize {
-        self.text[..floor_char_boundary(self.text, byte)]
-            .chars()
-            .count()
+/// Char offset of a byte offset (floored to a char boundary), counting only within
+/// its line: O(line), not O(file), per span.
+fn char_offset(source: &Source<&str>, text: &str, byte: usize) -> usize {
+    let byte = floor_char_boundary(text, byte);
+    match source.get_byte_line(byte) {
+        Some((line, _, col)) => line.offset() + text[byte - col..byte].chars().count(),
+        None => text[..byte].chars().count(),
     }
 }
 
@@ -36,11 +40,22 @@ fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
 
 /// Renders one diagnostic. `color = false` gives stable text for golden files.
 pub fn render(diag: &Diagnostic, file: &SourceFile<'_>, color: bool) -> String {
+    render_in(diag, file, &Source::from(file.text), color)
+}
+
+/// [`render`] with the file's line index built once by the caller: building it
+/// per diagnostic made rendering many diagnostics quadratic in the file size.
+fn render_in(
+    diag: &Diagnostic,
+    file: &SourceFile<'_>,
+    source: &Source<&str>,
+    color: bool,
+) -> String {
     // Spans are byte offsets; ariadne is given char offsets so columns are right on
     // non-ASCII input.
     let to_chars = |span: crate::syntax::ast::Span| {
-        let start = file.char_offset(span.start);
-        let end = file.char_offset(span.end).max(start);
+        let start = char_offset(source, file.text, span.start);
+        let end = char_offset(source, file.text, span.end).max(start);
         start..end
     };
     let primary = to_chars(diag.primary_span());
@@ -73,12 +88,66 @@ pub fn render(diag: &Diagnostic, file: &SourceFile<'_>, color: bool) -> String {
     let mut out = Vec::new();
     report
         .finish()
-        .write((file.path, Source::from(file.text)), &mut out)
+        .write((file.path, source), &mut out)
         .expect("writing to a Vec cannot fail");
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// Renders all diagnostics of a file, in order.
+/// At most this many diagnostics of one file are rendered. Each one prints its
+/// source lines, so without a bound a long line with thousands of errors on it
+/// renders to gigabytes.
+pub const MAX_RENDERED: usize = 100;
+
+/// Renders the diagnostics of a file, in order: the first [`MAX_RENDERED`], then
+/// a line counting the rest.
 pub fn render_all(diags: &[Diagnostic], file: &SourceFile<'_>, color: bool) -> String {
-    diags.iter().map(|d| render(d, file, color)).collect()
+    let source = Source::from(file.text);
+    let mut out: String = diags
+        .iter()
+        .take(MAX_RENDERED)
+        .map(|d| render_in(d, file, &source, color))
+        .collect();
+    if let Some(rest) = diags.len().checked_sub(MAX_RENDERED).filter(|&n| n > 0) {
+        out += &format!(
+            "... and {rest} more diagnostics, not shown (the first {MAX_RENDERED} are above)\n"
+        );
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rendering_stops_after_the_limit() {
+        // One long line with thousands of errors rendered to hundreds of megabytes.
+        let text = "¤ ".repeat(5_000);
+        let (_, diags) = crate::syntax::parse_program(&text);
+        assert_eq!(diags.len(), 5_000);
+        let file = SourceFile {
+            path: "x.neural",
+            text: &text,
+        };
+        let out = render_all(&diags, &file, false);
+        assert_eq!(out.matches("[E0001]").count(), MAX_RENDERED);
+        assert!(
+            out.ends_with("... and 4900 more diagnostics, not shown (the first 100 are above)\n")
+        );
+        assert!(out.len() < 10_000_000, "{} bytes", out.len());
+    }
+
+    #[test]
+    fn char_offsets_match_counting_from_the_start() {
+        let text = "a\r\nbé\u{2028}c\u{85}d\u{b}\u{c}\r\r\n¤x\n\n€";
+        let source = Source::from(text);
+        for byte in 0..=text.len() + 2 {
+            let floored = floor_char_boundary(text, byte);
+            assert_eq!(
+                char_offset(&source, text, byte),
+                text[..floored].chars().count(),
+                "byte {byte}"
+            );
+        }
+    }
 }

@@ -115,8 +115,11 @@ pub fn arith(op: char, lhs: Value, rhs: Value) -> ValueKind {
             '*' => a
                 .checked_mul(*b)
                 .map_or(ValueKind::Float(*a as f64 * *b as f64), ValueKind::Int),
-            _ if *b != 0 && a % b == 0 => ValueKind::Int(a / b),
-            _ => ValueKind::Float(*a as f64 / *b as f64),
+            // `checked_*`: a zero divisor and `i64::MIN / -1` fall back to floats.
+            _ => match (a.checked_rem(*b), a.checked_div(*b)) {
+                (Some(0), Some(q)) => ValueKind::Int(q),
+                _ => ValueKind::Float(*a as f64 / *b as f64),
+            },
         },
         _ => match (lhs.as_f64(), rhs.as_f64()) {
             (Some(a), Some(b)) => ValueKind::Float(if op == '*' { a * b } else { a / b }),

@@ -119,6 +119,10 @@ pub struct Layer {
     pub block: Option<Vec<Layer>>,
     pub repeat: Option<(u64, Span)>,
     pub span: Span,
+    /// For a layer that came out of a macro: the macro reference in the layer list
+    /// it was expanded from (the outermost one, for nested macros).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expanded_from: Option<Span>,
 }
 
 /// A positional (`name == None`) or named (`name=value`, `name: value`) argument.

@@ -33,3 +33,5 @@ pub const BAD_INPUT_SHAPE: Code = Code::new("E0020", "an input shape that is not
 pub const EMPTY_LAYERS: Code = Code::new("E0021", "a network whose layer list expands to nothing");
 pub const DUPLICATE_ENTRY: Code =
     Code::new("E0022", "a key given twice in `train {}` or `execution {}`");
+pub const TOO_DEEP: Code = Code::new("E0023", "brackets or `*`/`/` chains nested too deeply");
+pub const EXPANSION_TOO_LARGE: Code = Code::new("E0024", "macros too deep or repeats too large");

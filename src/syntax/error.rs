@@ -71,6 +71,17 @@ pub fn from_lex(err: &LexError, src: &str) -> Diagnostic {
     }
 }
 
+/// Nesting past [`super::lexer::MAX_NESTING`]; the file is not parsed.
+pub fn too_deep(span: Span) -> Diagnostic {
+    let max = super::lexer::MAX_NESTING;
+    Diagnostic::error(codes::TOO_DEEP, format!("nesting deeper than {max} levels"))
+        .label(span, "too deeply nested")
+        .note(format!(
+            "brackets, braces, parentheses and `*`/`/` operators may nest at most {max} levels"
+        ))
+        .help("flatten it")
+}
+
 /// Converts one parse error. `src_len` places end-of-input errors.
 pub fn from_parse(err: &RawError, src: &str) -> Diagnostic {
     match err {

@@ -44,6 +44,52 @@ impl Iterator for Lexer<'_> {
     }
 }
 
+/// Deepest nesting the front end accepts, counting brackets, braces, parentheses
+/// and the operators of `a * b / c` chains (each makes the syntax tree one level
+/// deeper). The tree and every phase after the parser (expansion, analysis, code
+/// generation, JSON, even dropping the tree) recurse over it, so the bound keeps
+/// them all within the stack. Real models nest fewer than ten levels.
+pub const MAX_NESTING: usize = 64;
+
+/// The span of the first token that nests deeper than [`MAX_NESTING`], if any.
+pub fn too_deep(src: &str) -> Option<(usize, usize)> {
+    // `chains[i]`: operators of the operand chain running at bracket level `i`.
+    let mut chains: Vec<usize> = vec![0];
+    let mut depth = 0;
+    let mut after_op = false;
+    for (token, span) in Token::lexer(src).spanned() {
+        let Ok(token) = token else { continue };
+        match token {
+            Token::RParen | Token::RBracket | Token::RBrace => {
+                if chains.len() > 1 {
+                    depth -= 1 + chains.pop().unwrap_or_default();
+                }
+            }
+            Token::Star | Token::Slash => {
+                if let Some(chain) = chains.last_mut() {
+                    *chain += 1;
+                }
+                depth += 1;
+            }
+            _ => {
+                // Not an operand after `*`/`/`: the chain at this level has ended.
+                if !after_op && let Some(chain) = chains.last_mut() {
+                    depth -= std::mem::take(chain);
+                }
+                if matches!(token, Token::LParen | Token::LBracket | Token::LBrace) {
+                    chains.push(0);
+                    depth += 1;
+                }
+            }
+        }
+        after_op = matches!(token, Token::Star | Token::Slash);
+        if depth > MAX_NESTING {
+            return Some((span.start, span.end));
+        }
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,20 +1,88 @@
 //! Expands `define` macros and `* N` repeats into a flat layer list, substituting `$params`.
 
-use super::ast::{Arg, Hpo, Layer, MacroDef, Value, ValueKind};
+use super::ast::{Arg, Hpo, Layer, MacroDef, Span, Value, ValueKind};
 use super::codes;
 use crate::diagnostic::Diagnostic;
+use std::cell::Cell;
 use std::collections::HashMap;
 
 type Env = HashMap<String, Value>;
 
+/// Most layers (nested blocks included) the networks of one file may expand to.
+/// Real models have hundreds; the bound stops `* N` repeats and macros that use
+/// repeated macros from multiplying into billions of layers.
+pub const MAX_EXPANDED_LAYERS: usize = 100_000;
+
+/// Deepest chain of macros using macros. Each level may nest the arguments it
+/// passes on, so the bound also keeps substituted values shallow.
+pub const MAX_MACRO_DEPTH: usize = 16;
+
 pub struct Expander<'a> {
     macros: HashMap<&'a str, &'a MacroDef>,
+    /// Layers materialised so far, for [`MAX_EXPANDED_LAYERS`].
+    expanded: Cell<usize>,
+}
+
+/// The state of expanding one layer list.
+struct State {
+    /// The macros being expanded, outermost first.
+    stack: Vec<String>,
+    /// Set when [`MAX_EXPANDED_LAYERS`] is passed (reported once): expansion stops.
+    exhausted: bool,
+}
+
+/// The layer and everything in its block.
+fn weight(layer: &Layer) -> usize {
+    1 + layer.block.iter().flatten().map(weight).sum::<usize>()
+}
+
+/// `(count - 1) * size + first`: the layers `count` copies add when the first
+/// copy's `size - first` nested ones are already counted; saturating.
+fn copies_cost(count: u64, size: usize, first: usize) -> usize {
+    usize::try_from(count.saturating_sub(1))
+        .ok()
+        .and_then(|c| c.checked_mul(size))
+        .and_then(|c| c.checked_add(first))
+        .unwrap_or(usize::MAX)
 }
 
 impl<'a> Expander<'a> {
     pub fn new(defs: &'a [MacroDef]) -> Self {
         Self {
             macros: defs.iter().map(|d| (d.name.name.as_str(), d)).collect(),
+            expanded: Cell::new(0),
+        }
+    }
+
+    /// Accounts for `n` more layers; past [`MAX_EXPANDED_LAYERS`] reports (once per
+    /// layer list) and returns false.
+    fn reserve(
+        &self,
+        n: usize,
+        span: Span,
+        state: &mut State,
+        diags: &mut Vec<Diagnostic>,
+    ) -> bool {
+        if state.exhausted {
+            return false;
+        }
+        match self.expanded.get().checked_add(n) {
+            Some(total) if total <= MAX_EXPANDED_LAYERS => {
+                self.expanded.set(total);
+                true
+            }
+            _ => {
+                state.exhausted = true;
+                diags.push(
+                    Diagnostic::error(
+                        codes::EXPANSION_TOO_LARGE,
+                        format!("the layers expand to more than {MAX_EXPANDED_LAYERS} layers"),
+                    )
+                    .label(span, "expanding this passes the limit")
+                    .help("lower the `* N` repeat counts"),
+                );
+                false
+            }
         }
     }
 
@@ -53,8 +121,11 @@ impl<'a> Expander<'a> {
     /// Expands the layers of the `layers:` section.
     pub fn expand(&self, layers: &[Layer], diags: &mut Vec<Diagnostic>) -> Vec<Layer> {
         let mut out = Vec::with_capacity(layers.len());
-        let mut stack = Vec::new();
-        self.expand_into(layers, None, &mut stack, &mut out, diags);
+        let mut state = State {
+            stack: Vec::new(),
+            exhausted: false,
+        };
+        self.expand_into(layers, None, &mut state, &mut out, diags);
         out
     }
 
@@ -62,13 +133,17 @@ impl<'a> Expander<'a> {
         &self,
         layers: &[Layer],
         env: Option<&Env>,
-        stack: &mut Vec<String>,
+        state: &mut State,
         out: &mut Vec<Layer>,
         diags: &mut Vec<Diagnostic>,
     ) {
         for layer in layers {
+            if state.exhausted {
+                return;
+            }
             let count = layer.repeat.map_or(1, |(n, _)| n);
             if let Some(def) = self.macros.get(layer.name.name.as_str()) {
+                let stack = &state.stack;
                 if stack.contains(&def.name.name) {
                     diags.push(
                         Diagnostic::error(
@@ -82,6 +157,18 @@ impl<'a> Expander<'a> {
                             def.name.name
                         ))
                         .help("a macro may use other macros, but not itself"),
+                    );
+                    continue;
+                }
+                if stack.len() >= MAX_MACRO_DEPTH {
+                    diags.push(
+                        Diagnostic::error(
+                            codes::EXPANSION_TOO_LARGE,
+                            format!("macros nest more than {MAX_MACRO_DEPTH} levels deep"),
+                        )
+                        .label(layer.name.span, "one level too many")
+                        .note(format!("expansion chain: {}", stack.join(" → ")))
+                        .help("inline some of the macros"),
                     );
                     continue;
                 }
@@ -99,11 +186,27 @@ impl<'a> Expander<'a> {
                 let Some(bound) = bind(def, layer, &args, diags) else {
                     continue;
                 };
-                stack.push(def.name.name.clone());
-                for _ in 0..count {
-                    self.expand_into(&def.body, Some(&bound), stack, out, diags);
+                if count == 0 {
+                    continue;
                 }
-                stack.pop();
+                // Expanded once (its diagnostics reported once), then copied.
+                state.stack.push(def.name.name.clone());
+                let mut body = Vec::new();
+                self.expand_into(&def.body, Some(&bound), state, &mut body, diags);
+                state.stack.pop();
+                if body.is_empty() {
+                    continue;
+                }
+                // Outer references overwrite inner ones: the outermost use is recorded.
+                mark_expanded_from(&mut body, layer.span);
+                let size = body.iter().map(weight).sum();
+                if !self.reserve(copies_cost(count, size, 0), layer.span, state, diags) {
+                    return;
+                }
+                for _ in 1..count {
+                    out.extend_from_slice(&body);
+                }
+                out.append(&mut body);
                 continue;
             }
             let mut expanded = layer.clone();
@@ -116,12 +219,31 @@ impl<'a> Expander<'a> {
             }
             if let Some(block) = &layer.block {
                 let mut inner = Vec::with_capacity(block.len());
-                self.expand_into(block, env, stack, &mut inner, diags);
+                self.expand_into(block, env, state, &mut inner, diags);
                 expanded.block = Some(inner);
+            }
+            // The first copy's block is counted already.
+            let cost = if count == 0 {
+                0
+            } else {
+                copies_cost(count, weight(&expanded), 1)
+            };
+            if !self.reserve(cost, layer.span, state, diags) {
+                return;
             }
             for _ in 0..count {
                 out.push(expanded.clone());
             }
+        }
+    }
+}
+
+/// Records on every layer (and its block's layers) the macro reference it came from.
+fn mark_expanded_from(layers: &mut [Layer], span: Span) {
+    for layer in layers {
+        layer.expanded_from = Some(span);
+        if let Some(block) = &mut layer.block {
+            mark_expanded_from(block, span);
         }
     }
 }

@@ -21,6 +21,9 @@ use crate::diagnostic::Diagnostic;
 /// Parses a whole file. Returns the tree when the parser got to the end (possibly
 /// after recovering from errors), and every diagnostic found on the way.
 pub fn parse(src: &str) -> (Option<ast::File>, Vec<Diagnostic>) {
+    if let Some((start, end)) = lexer::too_deep(src) {
+        return (None, vec![error::too_deep(ast::Span::new(start, end))]);
+    }
     let mut recovered = Vec::new();
     let mut diags = Vec::new();
     // Lexical errors are reported and the offending text skipped, so the parser sees

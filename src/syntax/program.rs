@@ -9,6 +9,7 @@ use super::codes;
 use super::macros;
 use crate::diagnostic::Diagnostic;
 use serde::Serialize;
+use std::collections::HashMap;
 
 /// One declared input: its name (for named inputs) and its dimensions without the
 /// batch dimension; `None` is a symbolic size (e.g. a variable sequence length).
@@ -80,12 +81,14 @@ impl Program {
 /// and empty layer lists are consequences of those errors and not reported again.
 pub fn lower(file: File, complete: bool, diags: &mut Vec<Diagnostic>) -> Program {
     let mut macro_defs: Vec<MacroDef> = Vec::new();
+    // Name → index of its first definition: a linear search per item was quadratic.
+    let mut macro_index: HashMap<String, usize> = HashMap::new();
     let mut networks = Vec::new();
     let mut research = Vec::new();
     for item in file.items {
         match item {
             Item::Define(m) => {
-                if let Some(prev) = macro_defs.iter().find(|p| p.name.name == m.name.name) {
+                if let Some(prev) = macro_index.get(&m.name.name).map(|&i| &macro_defs[i]) {
                     diags.push(
                         Diagnostic::error(
                             codes::DUPLICATE_MACRO,
@@ -97,21 +100,24 @@ pub fn lower(file: File, complete: bool, diags: &mut Vec<Diagnostic>) -> Program
                     );
                     continue;
                 }
+                macro_index.insert(m.name.name.clone(), macro_defs.len());
                 macro_defs.push(m);
             }
             Item::Network(n) => networks.push(n),
             Item::Research(r) => research.push(r),
         }
     }
-    for (i, net) in networks.iter().enumerate() {
-        if let Some(first) = networks[..i].iter().find(|n| n.name.name == net.name.name) {
+    let mut first_network: HashMap<&str, &Ident> = HashMap::new();
+    for net in &networks {
+        let first = *first_network.entry(&net.name.name).or_insert(&net.name);
+        if !std::ptr::eq(first, &net.name) {
             diags.push(
                 Diagnostic::error(
                     codes::DUPLICATE_NETWORK,
                     format!("network `{}` is defined twice", net.name.name),
                 )
                 .label(net.name.span, "defined again here")
-                .label(first.name.span, "first defined here")
+                .label(first.span, "first defined here")
                 .help("give each network in a file its own name"),
             );
         }
@@ -159,8 +165,13 @@ pub fn lower(file: File, complete: bool, diags: &mut Vec<Diagnostic>) -> Program
                 SectionBody::Input(i) => def.inputs = input_decls(i, diags),
                 SectionBody::Layers(ls) => {
                     has_layers = true;
+                    let before = diags.len();
                     def.layers = expander.expand(&ls, diags);
-                    if complete && def.layers.is_empty() {
+                    // Past the expansion limits the list is cut short: not "empty".
+                    let cut = diags[before..]
+                        .iter()
+                        .any(|d| d.code == codes::EXPANSION_TOO_LARGE);
+                    if complete && !cut && def.layers.is_empty() {
                         diags.push(
                             Diagnostic::error(
                                 codes::EMPTY_LAYERS,
@@ -285,8 +296,10 @@ fn canonical_section(body: &SectionBody) -> &'static str {
 
 fn dedup_entries(entries: Vec<Entry>, diags: &mut Vec<Diagnostic>) -> Vec<Entry> {
     let mut out: Vec<Entry> = Vec::with_capacity(entries.len());
+    // Key → index in `out`: a linear search per entry was quadratic.
+    let mut index: HashMap<String, usize> = HashMap::new();
     for e in entries {
-        if let Some(prev) = out.iter().find(|p| p.key.name == e.key.name) {
+        if let Some(prev) = index.get(&e.key.name).map(|&i| &out[i]) {
             diags.push(
                 Diagnostic::error(
                     codes::DUPLICATE_ENTRY,
@@ -298,6 +311,7 @@ fn dedup_entries(entries: Vec<Entry>, diags: &mut Vec<Diagnostic>) -> Vec<Entry>
             );
             continue;
         }
+        index.insert(e.key.name.clone(), out.len());
         out.push(e);
     }
     out
