@@ -31,6 +31,8 @@ pub enum Command {
     Check(CheckArgs),
     /// Parse a file and print its syntax tree.
     Parse(ParseArgs),
+    /// Print each layer's output shape and parameter count.
+    Shapes(ShapesArgs),
 }
 
 #[derive(Debug, Args)]
@@ -41,6 +43,21 @@ pub struct CheckArgs {
     /// Fail on warnings as well as errors.
     #[arg(long)]
     pub deny_warnings: bool,
+    /// Skip the shape checks (names, parameters and training settings are still checked).
+    #[arg(long)]
+    pub no_validation: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ShapesArgs {
+    /// The model file.
+    pub file: PathBuf,
+    /// Print JSON (layer types, resolved parameters, shapes, counts) instead of a table.
+    #[arg(long)]
+    pub json: bool,
+    /// The network to show, when the file defines several.
+    #[arg(long)]
+    pub network: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -65,6 +82,7 @@ pub fn main() -> ExitCode {
     let code = match &cli.command {
         Command::Check(args) => crate::commands::check::run(args, color),
         Command::Parse(args) => crate::commands::parse::run(args, color),
+        Command::Shapes(args) => crate::commands::shapes::run(args, color),
     };
     ExitCode::from(code)
 }

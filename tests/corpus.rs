@@ -25,10 +25,10 @@ fn corpus_dir() -> PathBuf {
 
 /// `ok`, or the first error's code and message.
 fn outcome(diags: &[Diagnostic]) -> String {
-    diags
-        .iter()
-        .find(|d| d.is_error())
-        .map_or_else(|| "ok".to_string(), |d| format!("{} {}", d.code.id, d.message))
+    diags.iter().find(|d| d.is_error()).map_or_else(
+        || "ok".to_string(),
+        |d| format!("{} {}", d.code.id, d.message),
+    )
 }
 
 /// The first `[E….] Error: …` line of `neuralc check`, or `ok` when it exits 0.
@@ -49,7 +49,13 @@ fn check_outcome(file: &Path) -> String {
             let (code, msg) = rest.split_once("] Error: ")?;
             Some(format!("{code} {msg}"))
         })
-        .unwrap_or_else(|| format!("exit {:?}: {}", out.status.code(), stderr.lines().next().unwrap_or("")))
+        .unwrap_or_else(|| {
+            format!(
+                "exit {:?}: {}",
+                out.status.code(),
+                stderr.lines().next().unwrap_or("")
+            )
+        })
 }
 
 fn corpus_files() -> Vec<PathBuf> {
@@ -57,7 +63,10 @@ fn corpus_files() -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
         .unwrap_or_else(|e| panic!("cannot read the corpus at {}: {e}", dir.display()))
         .map(|e| e.expect("entry").path())
-        .filter(|p| p.extension().is_some_and(|x| x == "neural" || x == "nr" || x == "rnr"))
+        .filter(|p| {
+            p.extension()
+                .is_some_and(|x| x == "neural" || x == "nr" || x == "rnr")
+        })
         .collect();
     files.sort();
     files
@@ -83,7 +92,11 @@ fn corpus_outcomes_match_the_record() {
     let mut failures = Vec::new();
     let mut parsed = 0;
     for path in &files {
-        let name = path.file_name().and_then(|n| n.to_str()).expect("UTF-8 name").to_string();
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .expect("UTF-8 name")
+            .to_string();
         let text = std::fs::read_to_string(path).expect("corpus files are UTF-8");
         let (_, diags) = neuralc::syntax::parse_program(&text);
         let front = outcome(&diags);
@@ -93,7 +106,9 @@ fn corpus_outcomes_match_the_record() {
         let check = check_outcome(path);
         let reason = reasons.get(&name).cloned().unwrap_or_default();
         if check != "ok" && reason.trim().is_empty() {
-            failures.push(format!("{name}: rejected ({check}) but golden/corpus.tsv gives no reason why that is right"));
+            failures.push(format!(
+                "{name}: rejected ({check}) but golden/corpus.tsv gives no reason why that is right"
+            ));
         }
         match expected.get(&name) {
             Some((f, c)) if *f == front && *c == check => {}
@@ -108,6 +123,9 @@ fn corpus_outcomes_match_the_record() {
         std::fs::write(&tsv_path, rows.join("\n") + "\n").expect("write golden/corpus.tsv");
         failures.retain(|f| f.contains("no reason"));
     }
-    assert!(parsed >= MIN_PARSED, "only {parsed} of 87 corpus files parse (need {MIN_PARSED})");
+    assert!(
+        parsed >= MIN_PARSED,
+        "only {parsed} of 87 corpus files parse (need {MIN_PARSED})"
+    );
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

@@ -97,6 +97,9 @@ pub struct Layer {
     pub line: usize,
     #[serde(skip)]
     pub span: Span,
+    /// The use of the macro this layer was expanded from (outermost), if any.
+    #[serde(skip)]
+    pub expanded_from: Option<Span>,
 }
 
 fn spec_name<S: serde::Serializer>(spec: &&'static LayerSpec, s: S) -> Result<S::Ok, S::Error> {
@@ -107,6 +110,34 @@ impl Layer {
     /// The resolved value of a parameter, by canonical name.
     pub fn arg(&self, name: &str) -> Option<&Param> {
         self.args.iter().find(|a| a.name == name).map(|a| &a.value)
+    }
+
+    /// Keyword arguments for the Keras class, per the catalog's `ParamSpec::keras`
+    /// (parameters without a Keras keyword are left out).
+    pub fn keras_kwargs(&self) -> Vec<(&'static str, &Param)> {
+        self.args
+            .iter()
+            .filter_map(|a| Some((self.spec.param(&a.name)?.keras?, &a.value)))
+            .collect()
+    }
+
+    /// Keyword arguments for the PyTorch module: the input-size keyword
+    /// (`LayerSpec::torch_in`, from the input's last axis), every argument with a
+    /// `ParamSpec::torch` keyword, then `LayerSpec::torch_fixed`.
+    pub fn torch_kwargs(&self) -> Vec<(&'static str, Param)> {
+        let mut out = Vec::new();
+        if let (Some(kw), Some(Some(n))) = (self.spec.torch_in, self.input_shape.last()) {
+            out.push((kw, Param::Int(i64::try_from(*n).unwrap_or(i64::MAX))));
+        }
+        for a in &self.args {
+            if let Some(kw) = self.spec.param(&a.name).and_then(|p| p.torch) {
+                out.push((kw, a.value.clone()));
+            }
+        }
+        for (kw, lit) in self.spec.torch_fixed {
+            out.push((kw, crate::sema::resolve::lit_param(*lit)));
+        }
+        out
     }
 }
 
@@ -138,6 +169,9 @@ pub struct Training {
     pub validation_split: f64,
     /// Any other `train {}` key, kept as written (e.g. `search_method`).
     pub extra: Vec<(String, Param)>,
+    /// Search spaces of `train {}` keys given as `HPO(…)` or a list (`batch_size: [16, 32]`);
+    /// the fields above hold the first choice / lower bound.
+    pub hpo: Vec<(String, HpoSpace)>,
 }
 
 /// One model input.

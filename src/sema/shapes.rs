@@ -1,0 +1,520 @@
+//! Shape inference and parameter counts, one arm per catalog [`Rule`]. Shapes exclude
+//! the batch dimension and are channels-last; `None` is a size known only at run time.
+//! Wrappers and blocks (Bidirectional, TimeDistributed, ResidualConnection) are handled
+//! by the caller, which infers their inner layers first.
+
+use super::catalog::{LayerSpec, Rule};
+use super::codes;
+use super::model::{Arg, Param, ParamCount, Shape};
+use crate::diagnostic::Code;
+
+/// Why a layer cannot take its input; becomes a diagnostic at the layer.
+#[derive(Debug)]
+pub struct ShapeError {
+    pub code: Code,
+    pub message: String,
+    pub help: String,
+    /// True when the fix is a `Flatten()` in front of the layer; the caller, which knows
+    /// the layer's line, writes the help "insert `Flatten()` before line N".
+    pub insert_flatten: bool,
+}
+
+fn err<T>(code: Code, message: String, help: impl Into<String>) -> Result<T, ShapeError> {
+    Err(ShapeError {
+        code,
+        message,
+        help: help.into(),
+        insert_flatten: false,
+    })
+}
+
+/// A shape as Keras prints it, with the batch dimension: `(None, 26, 26, 32)`.
+pub fn show_batched(shape: &[Option<u64>]) -> String {
+    let mut out = String::from("(None");
+    for d in shape {
+        out.push_str(", ");
+        match d {
+            Some(n) => out.push_str(&n.to_string()),
+            None => out.push_str("None"),
+        }
+    }
+    out.push(')');
+    out
+}
+
+/// Names of the spatial axes of a `rank`-D layer, for messages.
+fn axis_name(rank: usize, i: usize) -> &'static str {
+    match (rank, i) {
+        (1, _) => "length",
+        (2, 0) | (3, 1) => "height",
+        (2, _) | (3, 2) => "width",
+        _ => "depth",
+    }
+}
+
+/// `(26, 26, 32)`, `(784,)`, `(None, 128)`.
+pub fn show(shape: &[Option<u64>]) -> String {
+    let dims: Vec<String> = shape
+        .iter()
+        .map(|d| d.map_or_else(|| "None".to_string(), |n| n.to_string()))
+        .collect();
+    match dims.as_slice() {
+        [one] => format!("({one},)"),
+        _ => format!("({})", dims.join(", ")),
+    }
+}
+
+/// The value of an integer parameter (catalog defaults guarantee presence where needed).
+pub fn int(args: &[Arg], name: &str) -> Option<u64> {
+    match args.iter().find(|a| a.name == name).map(|a| &a.value) {
+        Some(Param::Int(n)) => u64::try_from(*n).ok(),
+        _ => None,
+    }
+}
+
+fn text<'a>(args: &'a [Arg], name: &str) -> &'a str {
+    match args.iter().find(|a| a.name == name).map(|a| &a.value) {
+        Some(Param::Str(s)) => s,
+        _ => "",
+    }
+}
+
+fn flag(args: &[Arg], name: &str) -> bool {
+    matches!(
+        args.iter().find(|a| a.name == name).map(|a| &a.value),
+        Some(Param::Bool(true))
+    )
+}
+
+/// A size parameter (`3` or `(3, 3)`) expanded to `rank` values.
+fn sizes(args: &[Arg], name: &str, rank: usize) -> Option<Vec<u64>> {
+    match args.iter().find(|a| a.name == name).map(|a| &a.value)? {
+        Param::Int(n) => Some(vec![u64::try_from(*n).ok()?; rank]),
+        Param::List(items) => items
+            .iter()
+            .map(|p| match p {
+                Param::Int(n) => u64::try_from(*n).ok(),
+                _ => None,
+            })
+            .collect(),
+        _ => None,
+    }
+}
+
+/// Keras and PyTorch agree and everything is trainable.
+fn same(n: u64) -> ParamCount {
+    ParamCount {
+        keras: n,
+        pytorch: n,
+        trainable: n,
+        non_trainable: 0,
+    }
+}
+
+/// The input must have exactly `rank + 1` axes: `rank` spatial ones and channels.
+fn spatial<'s>(
+    name: &str,
+    input: &'s Shape,
+    rank: u8,
+) -> Result<(&'s [Option<u64>], u64), ShapeError> {
+    let want = usize::from(rank) + 1;
+    if input.len() != want {
+        let layout = [
+            "(batch, steps, channels)",
+            "(batch, height, width, channels)",
+            "(batch, depth, height, width, channels)",
+        ][usize::from(rank) - 1];
+        return err(
+            codes::SHAPE_RANK,
+            format!(
+                "{name} expects {layout} but receives {}",
+                show_batched(input)
+            ),
+            if input.len() < want {
+                "add a `Reshape(target_shape=…)` before it, or declare the input with a channel axis, e.g. `input: (28, 28, 1)`"
+            } else {
+                "use the convolution/pooling layer of matching rank, or `Flatten()`/`Reshape` first"
+            },
+        );
+    }
+    let channels = known(name, input, want - 1)?;
+    Ok((&input[..want - 1], channels))
+}
+
+/// The size of axis `axis`, which must be known.
+fn known(name: &str, input: &Shape, axis: usize) -> Result<u64, ShapeError> {
+    input[axis].ok_or_else(|| ShapeError {
+        code: codes::SYMBOLIC_SIZE,
+        message: format!(
+            "{name} needs a known size for axis {} of its input {}",
+            axis + 1,
+            show_batched(input)
+        ),
+        help: "give that dimension a size in `input:` (only sequence lengths may be `None`)".into(),
+        insert_flatten: false,
+    })
+}
+
+fn last(name: &str, input: &Shape) -> Result<u64, ShapeError> {
+    if input.is_empty() {
+        return err(
+            codes::SHAPE_RANK,
+            format!("{name} needs an input with at least one axis"),
+            "",
+        );
+    }
+    known(name, input, input.len() - 1)
+}
+
+/// Sequence layers take exactly `(steps, features)`.
+fn sequence(name: &str, input: &Shape) -> Result<(), ShapeError> {
+    if input.len() != 2 {
+        let help = if input.len() < 2 {
+            "sequence layers need `(steps, features)`: start with `Embedding`, or declare `input: (None, None, features)` (a leading `None` is the batch dimension)"
+        } else {
+            "sequence layers need `(steps, features)`; an input feeding `Embedding` is declared as `(steps,)`"
+        };
+        return err(
+            codes::SHAPE_RANK,
+            format!(
+                "{name} expects (batch, steps, features) but receives {}",
+                show_batched(input)
+            ),
+            help,
+        );
+    }
+    Ok(())
+}
+
+/// Output length of a sliding window along one axis.
+fn window(
+    name: &str,
+    axis: &str,
+    n: Option<u64>,
+    k: u64,
+    s: u64,
+    same_pad: bool,
+) -> Result<Option<u64>, ShapeError> {
+    let Some(n) = n else { return Ok(None) };
+    if same_pad {
+        return Ok(Some(n.div_ceil(s)));
+    }
+    if n < k {
+        // Keras: floor((n - k) / s) + 1, zero or negative here.
+        let size = (i128::from(n) - i128::from(k)).div_euclid(i128::from(s)) + 1;
+        return err(
+            codes::SHAPE_TOO_SMALL,
+            format!(
+                "the output {axis} of {name} becomes {size}: its window of {k} is larger than the input {axis} {n}"
+            ),
+            "use a smaller kernel/pool size, `padding=\"same\"`, or remove a downsampling layer before it",
+        );
+    }
+    Ok(Some((n - k) / s + 1))
+}
+
+/// Total padding per axis of `padding`: `p`, `(a, b)` or `((top, bottom), (left, right))`.
+fn pad_amounts(args: &[Arg], rank: usize) -> Vec<u64> {
+    let amount = |p: &Param| match p {
+        Param::Int(n) => u64::try_from(*n).unwrap_or(0),
+        _ => 0,
+    };
+    match args.iter().find(|a| a.name == "padding").map(|a| &a.value) {
+        Some(Param::List(items)) => items
+            .iter()
+            .map(|item| match item {
+                Param::List(pair) => pair.iter().map(amount).sum(),
+                p => 2 * amount(p),
+            })
+            .collect(),
+        Some(p) => vec![2 * amount(p); rank],
+        None => vec![2; rank],
+    }
+}
+
+fn divides(name: &str, what: &str, d: u64, of: &str, n: u64) -> Result<(), ShapeError> {
+    if !n.is_multiple_of(d) {
+        return err(
+            codes::DIVISIBILITY,
+            format!("{name}: {what} ({d}) must divide {of} ({n})"),
+            format!("choose a {what} that divides {n}"),
+        );
+    }
+    Ok(())
+}
+
+/// Output shape and parameter count of a non-wrapper layer.
+pub fn infer(
+    spec: &LayerSpec,
+    args: &[Arg],
+    input: &Shape,
+) -> Result<(Shape, ParamCount), ShapeError> {
+    let name = spec.name;
+    let bias = |units: u64| if flag(args, "use_bias") { units } else { 0 };
+    match spec.rule {
+        Rule::Same => {
+            if let Some(rank) = spec.input_rank {
+                spatial(name, input, rank - 1)?;
+            }
+            Ok((input.clone(), ParamCount::default()))
+        }
+        Rule::Dense => {
+            if input.len() > 2 {
+                return Err(ShapeError {
+                    code: codes::SHAPE_RANK,
+                    message: format!(
+                        "{name} expects (batch, features) but receives {}",
+                        show_batched(input)
+                    ),
+                    help: String::new(),
+                    insert_flatten: true,
+                });
+            }
+            let inp = last(name, input)?;
+            let units = int(args, "units").unwrap_or(0);
+            let mut out = input.clone();
+            *out.last_mut().expect("checked non-empty") = Some(units);
+            Ok((out, same(inp * units + bias(units))))
+        }
+        Rule::Flatten => {
+            let total = input.iter().try_fold(1u64, |acc, d| d.map(|n| acc * n));
+            Ok((vec![total], ParamCount::default()))
+        }
+        Rule::Conv { rank } | Rule::DepthwiseConv { rank } | Rule::SeparableConv { rank } => {
+            let (dims, channels) = spatial(name, input, rank)?;
+            let r = usize::from(rank);
+            let k = sizes(args, "kernel_size", r).unwrap_or_default();
+            let s = sizes(args, "strides", r).unwrap_or_else(|| vec![1; r]);
+            let dil = sizes(args, "dilation_rate", r).unwrap_or_else(|| vec![1; r]);
+            let pad = text(args, "padding") != "valid";
+            let mut out = Vec::with_capacity(r + 1);
+            for i in 0..r {
+                let eff = dil[i] * (k[i] - 1) + 1;
+                out.push(window(name, axis_name(r, i), dims[i], eff, s[i], pad)?);
+            }
+            let kprod: u64 = k.iter().product();
+            let dm = int(args, "depth_multiplier").unwrap_or(1);
+            let (filters, weights) = match spec.rule {
+                Rule::Conv { .. } => {
+                    let f = int(args, "filters").unwrap_or(0);
+                    let g = int(args, "groups").unwrap_or(1);
+                    divides(name, "groups", g, "the input channels", channels)?;
+                    divides(name, "groups", g, "filters", f)?;
+                    (f, kprod * (channels / g) * f + bias(f))
+                }
+                Rule::DepthwiseConv { .. } => {
+                    (channels * dm, kprod * channels * dm + bias(channels * dm))
+                }
+                _ => {
+                    let f = int(args, "filters").unwrap_or(0);
+                    (f, kprod * channels * dm + channels * dm * f + bias(f))
+                }
+            };
+            out.push(Some(filters));
+            Ok((out, same(weights)))
+        }
+        Rule::ConvTranspose { rank } => {
+            let (dims, channels) = spatial(name, input, rank)?;
+            let r = usize::from(rank);
+            let k = sizes(args, "kernel_size", r).unwrap_or_default();
+            let s = sizes(args, "strides", r).unwrap_or_else(|| vec![1; r]);
+            let pad = text(args, "padding") == "same";
+            let mut out: Shape = (0..r)
+                .map(|i| {
+                    dims[i].map(|n| {
+                        if pad {
+                            n * s[i]
+                        } else {
+                            (n - 1) * s[i] + k[i].max(s[i])
+                        }
+                    })
+                })
+                .collect();
+            let f = int(args, "filters").unwrap_or(0);
+            out.push(Some(f));
+            Ok((
+                out,
+                same(k.iter().product::<u64>() * channels * f + bias(f)),
+            ))
+        }
+        Rule::Pool { rank } => {
+            let (dims, channels) = spatial(name, input, rank)?;
+            let r = usize::from(rank);
+            let p = sizes(args, "pool_size", r).unwrap_or_else(|| vec![2; r]);
+            let s = sizes(args, "strides", r).unwrap_or_else(|| p.clone());
+            let pad = text(args, "padding") == "same";
+            let mut out = Vec::with_capacity(r + 1);
+            for i in 0..r {
+                out.push(window(name, axis_name(r, i), dims[i], p[i], s[i], pad)?);
+            }
+            out.push(Some(channels));
+            Ok((out, ParamCount::default()))
+        }
+        Rule::GlobalPool { rank } => {
+            let (_, channels) = spatial(name, input, rank)?;
+            Ok((vec![Some(channels)], ParamCount::default()))
+        }
+        Rule::UpSampling { rank } => {
+            let (dims, channels) = spatial(name, input, rank)?;
+            let r = usize::from(rank);
+            let f = sizes(args, "size", r).unwrap_or_else(|| vec![1; r]);
+            let mut out: Shape = (0..r).map(|i| dims[i].map(|n| n * f[i])).collect();
+            out.push(Some(channels));
+            Ok((out, ParamCount::default()))
+        }
+        Rule::ZeroPadding { rank } => {
+            let (dims, channels) = spatial(name, input, rank)?;
+            let r = usize::from(rank);
+            let pads = pad_amounts(args, r);
+            let mut out: Shape = (0..r).map(|i| dims[i].map(|n| n + pads[i])).collect();
+            out.push(Some(channels));
+            Ok((out, ParamCount::default()))
+        }
+        Rule::BatchNorm => {
+            let c = last(name, input)?;
+            let count = ParamCount {
+                keras: 4 * c,
+                pytorch: 2 * c,
+                trainable: 2 * c,
+                non_trainable: 2 * c,
+            };
+            Ok((input.clone(), count))
+        }
+        Rule::Norm => {
+            let c = last(name, input)?;
+            if let Some(g) = int(args, "groups") {
+                divides(name, "groups", g, "the channels", c)?;
+            }
+            Ok((input.clone(), same(2 * c)))
+        }
+        Rule::Embedding => {
+            if input.len() != 1 {
+                let steps = input
+                    .first()
+                    .copied()
+                    .flatten()
+                    .map_or_else(|| "None".to_string(), |n| n.to_string());
+                return err(
+                    codes::SHAPE_RANK,
+                    format!(
+                        "Embedding expects token ids (batch, steps) but receives {}",
+                        show_batched(input)
+                    ),
+                    format!(
+                        "declare the input as the sequence length only, e.g. `input: ({steps},)`; the embedding adds the feature axis"
+                    ),
+                );
+            }
+            let vocab = int(args, "input_dim").unwrap_or(0);
+            let dim = int(args, "output_dim").unwrap_or(0);
+            let mut out = input.clone();
+            out.push(Some(dim));
+            Ok((out, same(vocab * dim)))
+        }
+        Rule::Recurrent { gates } => {
+            sequence(name, input)?;
+            let f = last(name, input)?;
+            let u = int(args, "units").unwrap_or(0);
+            let g = u64::from(gates);
+            let weights = g * u * (f + u);
+            let keras_biases = if gates == 3 { 2 } else { 1 };
+            let (keras, pytorch) = if flag(args, "use_bias") {
+                (weights + keras_biases * g * u, weights + 2 * g * u)
+            } else {
+                (weights, weights)
+            };
+            let out = if flag(args, "return_sequences") {
+                vec![input[0], Some(u)]
+            } else {
+                vec![Some(u)]
+            };
+            Ok((
+                out,
+                ParamCount {
+                    keras,
+                    pytorch,
+                    trainable: keras,
+                    non_trainable: 0,
+                },
+            ))
+        }
+        Rule::MultiHeadAttention => {
+            sequence(name, input)?;
+            let e = last(name, input)?;
+            let h = int(args, "num_heads").unwrap_or(1);
+            let k = int(args, "key_dim").unwrap_or(1);
+            let v = int(args, "value_dim").unwrap_or(k);
+            let n = 2 * (e * h * k + bias(h * k)) + e * h * v + bias(h * v) + h * v * e + bias(e);
+            Ok((input.clone(), same(n)))
+        }
+        Rule::TransformerEncoder => {
+            sequence(name, input)?;
+            let e = last(name, input)?;
+            let h = int(args, "num_heads").unwrap_or(1);
+            divides(name, "num_heads", h, "the feature size", e)?;
+            let ff = int(args, "ff_dim").unwrap_or(0);
+            let per_layer = (4 * e * e + 4 * e) + (2 * e * ff + ff + e) + 4 * e;
+            Ok((
+                input.clone(),
+                same(per_layer * int(args, "num_layers").unwrap_or(1)),
+            ))
+        }
+        Rule::Reshape => reshape(args, input),
+        Rule::Merge => err(
+            codes::MERGE_IN_CHAIN,
+            format!(
+                "{name} merges several tensors, but in a layer list it only gets the previous layer's output"
+            ),
+            "to add a skip connection, wrap the layers in `ResidualConnection { … }` (it adds its input to the block's output)",
+        ),
+        Rule::Residual | Rule::Bidirectional | Rule::TimeDistributed => {
+            unreachable!("wrappers are inferred by the caller")
+        }
+    }
+}
+
+fn reshape(args: &[Arg], input: &Shape) -> Result<(Shape, ParamCount), ShapeError> {
+    let target: Vec<i64> = match args
+        .iter()
+        .find(|a| a.name == "target_shape")
+        .map(|a| &a.value)
+    {
+        Some(Param::List(items)) => items
+            .iter()
+            .map(|p| if let Param::Int(n) = p { *n } else { 0 })
+            .collect(),
+        _ => Vec::new(),
+    };
+    let total = input.iter().try_fold(1u64, |acc, d| d.map(|n| acc * n));
+    let fixed: u64 = target
+        .iter()
+        .filter(|n| **n > 0)
+        .map(|n| n.unsigned_abs())
+        .product();
+    let mut out: Shape = target.iter().map(|n| u64::try_from(*n).ok()).collect();
+    if let Some(total) = total {
+        let mismatch = if let Some(slot) = out.iter_mut().find(|d| d.is_none()) {
+            *slot = Some(total / fixed.max(1));
+            !total.is_multiple_of(fixed.max(1))
+        } else {
+            total != fixed
+        };
+        if mismatch {
+            return err(
+                codes::SHAPE_MISMATCH,
+                format!(
+                    "Reshape cannot turn {} ({total} values) into {}",
+                    show_batched(input),
+                    show_batched(
+                        &target
+                            .iter()
+                            .map(|n| u64::try_from(*n).ok())
+                            .collect::<Vec<_>>()
+                    )
+                ),
+                "the target shape must hold the same number of values; use -1 for one size to infer",
+            );
+        }
+    }
+    Ok((out, ParamCount::default()))
+}
