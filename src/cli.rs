@@ -33,6 +33,8 @@ pub enum Command {
     Parse(ParseArgs),
     /// Print each layer's output shape and parameter count.
     Shapes(ShapesArgs),
+    /// Generate a PyTorch or TensorFlow/Keras training script.
+    Compile(CompileArgs),
 }
 
 #[derive(Debug, Args)]
@@ -61,6 +63,34 @@ pub struct ShapesArgs {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CompileBackend {
+    Pytorch,
+    Tensorflow,
+}
+
+#[derive(Debug, Args)]
+pub struct CompileArgs {
+    /// The model file.
+    pub file: PathBuf,
+    /// The framework the script trains with.
+    #[arg(long, value_enum)]
+    pub backend: CompileBackend,
+    /// Write the script to this file (atomically) instead of stdout.
+    #[arg(short, long, value_name = "OUT")]
+    pub output: Option<PathBuf>,
+    /// The network to compile, when the file defines several.
+    #[arg(long)]
+    pub network: Option<String>,
+    /// Skip the shape checks (names, parameters and training settings are still checked).
+    #[arg(long)]
+    pub no_validation: bool,
+    /// Random-search the HPO(…) parameters in the script (`--trials N`, best by
+    /// validation loss); without it each takes its first choice / lower bound.
+    #[arg(long)]
+    pub hpo: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Emit {
     /// The original tool's dictionary layout as JSON.
     AstJson,
@@ -83,6 +113,7 @@ pub fn main() -> ExitCode {
         Command::Check(args) => crate::commands::check::run(args, color),
         Command::Parse(args) => crate::commands::parse::run(args, color),
         Command::Shapes(args) => crate::commands::shapes::run(args, color),
+        Command::Compile(args) => crate::commands::compile::run(args, color),
     };
     ExitCode::from(code)
 }

@@ -6,6 +6,8 @@
 
 /// The command-line interface and its subcommands.
 pub mod cli;
+/// Python code generation: PyTorch and TensorFlow/Keras training scripts.
+pub mod codegen;
 /// Subcommand implementations.
 pub mod commands;
 /// Diagnostics as data: codes, severities, labelled spans.

@@ -72,6 +72,56 @@ const SUITES: &[Suite] = &[
         ],
         exit: 0,
     },
+    Suite {
+        dir: "compile",
+        outputs: &[
+            Output {
+                ext: "pytorch.py",
+                args: &["compile", "--backend", "pytorch"],
+                stream: Stream::Stdout,
+            },
+            Output {
+                ext: "tensorflow.py",
+                args: &["compile", "--backend", "tensorflow"],
+                stream: Stream::Stdout,
+            },
+        ],
+        exit: 0,
+    },
+    Suite {
+        dir: "compile-hpo",
+        outputs: &[
+            Output {
+                ext: "pytorch.py",
+                args: &["compile", "--backend", "pytorch", "--hpo"],
+                stream: Stream::Stdout,
+            },
+            Output {
+                ext: "tensorflow.py",
+                args: &["compile", "--backend", "tensorflow", "--hpo"],
+                stream: Stream::Stdout,
+            },
+        ],
+        exit: 0,
+    },
+    Suite {
+        dir: "compile-hpo-errors",
+        outputs: &[Output {
+            ext: "stderr",
+            args: &["compile", "--backend", "pytorch", "--hpo"],
+            stream: Stream::Stderr,
+        }],
+        exit: 1,
+    },
+    Suite {
+        dir: "compile-errors",
+        outputs: &[Output {
+            ext: "stderr",
+            args: &["compile", "--backend", "pytorch"],
+            stream: Stream::Stderr,
+        }],
+        exit: 1,
+    },
 ];
 
 fn root() -> PathBuf {

@@ -1,0 +1,720 @@
+//! The PyTorch model: one `nn.Module` attribute per DSL layer, built in `__init__` in
+//! source order from the catalog's `torch` columns (class, keywords, input-size keyword),
+//! and a `forward` that tracks the tensor layout. The DSL is channels-last; the script
+//! hands image batches over channels-first, and `forward` moves the channel axis only
+//! where a layer needs the other layout.
+
+use super::codes;
+use super::hpo::Hpo;
+use super::names::Namer;
+use super::python::{self, call};
+use super::values::{activation, dim, flag, int, last, layer_sizes, number, string};
+use crate::diagnostic::Diagnostic;
+use crate::sema::catalog::{self, Emit, Rule};
+use crate::sema::model::{Layer, Model, Param, Shape};
+
+/// Where the channel (feature) axis of a rank ≥ 2 activation lives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Layout {
+    Last,
+    First,
+}
+
+/// The emitted `__init__` and `forward` bodies.
+pub struct TorchModel {
+    /// Statements of `__init__` after `super().__init__()` (8-space indented lines).
+    pub init: Vec<String>,
+    /// Statements of `forward` (8-space indented lines), ending with `return x`.
+    pub forward: Vec<String>,
+    /// True when batches are handed over channels-first (images, volumes).
+    pub channels_first_input: bool,
+}
+
+/// Emits the model. `stripped` is the final activation the loss applies itself
+/// (`softmax` into `CrossEntropyLoss`), left out of `forward`.
+pub fn emit(
+    model: &Model,
+    stripped: Option<&str>,
+    hpo: &Hpo,
+    diags: &mut Vec<Diagnostic>,
+) -> TorchModel {
+    let input_rank = model.inputs[0].shape.len();
+    let channels_first_input = input_rank >= 3;
+    let mut e = Emitter {
+        init: Vec::new(),
+        forward: Vec::new(),
+        layout: if channels_first_input {
+            Layout::First
+        } else {
+            Layout::Last
+        },
+        namer: Namer::new(&model.layers),
+        activations: Vec::new(),
+        hpo,
+        diags,
+    };
+    let shape = e.shape_comment(&model.inputs[0].shape);
+    e.forward.push(format!("        # x: {shape}"));
+    let count = model.layers.len();
+    for (i, layer) in model.layers.iter().enumerate() {
+        let strip = if i + 1 == count { stripped } else { None };
+        e.layer(layer, strip);
+    }
+    // Outputs of rank >= 2 (regression targets) are compared channels-last.
+    e.ensure(Layout::Last, model.output_shape());
+    e.forward.push("        return x".to_string());
+    TorchModel {
+        init: e.init,
+        forward: e.forward,
+        channels_first_input,
+    }
+}
+
+struct Emitter<'d, 'h> {
+    init: Vec<String>,
+    forward: Vec<String>,
+    layout: Layout,
+    namer: Namer,
+    /// Shared activation modules declared so far (`relu`, `softmax`, …).
+    activations: Vec<&'static str>,
+    hpo: &'h Hpo,
+    diags: &'d mut Vec<Diagnostic>,
+}
+
+/// PyTorch defaults a filled-in (not written) value may equal, so that it is left out.
+fn is_torch_default(keyword: &str, value: &Param) -> bool {
+    let ones = |p: &Param| match p {
+        Param::List(items) => items.iter().all(|i| int(i) == Some(1)),
+        other => int(other) == Some(1),
+    };
+    match keyword {
+        "stride" | "dilation" | "groups" => ones(value),
+        "bias" => *value == Param::Bool(true),
+        _ => false,
+    }
+}
+
+impl Emitter<'_, '_> {
+    fn unsupported(&mut self, layer: &Layer, what: &str) {
+        self.diags.push(
+            Diagnostic::error(
+                codes::NO_BACKEND_MAPPING,
+                format!("{what} has no PyTorch mapping yet"),
+            )
+            .label(layer.span, "cannot be emitted for PyTorch")
+            .help("compile with `--backend tensorflow`, or rewrite the layer"),
+        );
+    }
+
+    fn shape_comment(&self, shape: &Shape) -> String {
+        let mut dims: Vec<String> = shape
+            .iter()
+            .map(|d| d.map_or("?".to_string(), |d| d.to_string()))
+            .collect();
+        if self.layout == Layout::First && dims.len() >= 2 {
+            let channels = dims.pop().expect("rank >= 2");
+            dims.insert(0, channels);
+        }
+        let mut out = String::from("(batch");
+        for d in dims {
+            out.push_str(", ");
+            out.push_str(&d);
+        }
+        out.push(')');
+        out
+    }
+
+    /// Moves the channel axis when the next layer needs the other layout.
+    fn ensure(&mut self, wanted: Layout, shape: &Shape) {
+        if shape.len() < 2 || self.layout == wanted {
+            return;
+        }
+        let (from, to, what) = match wanted {
+            Layout::First => ("-1", "1", "channels first"),
+            Layout::Last => ("1", "-1", "channels last"),
+        };
+        self.layout = wanted;
+        self.forward
+            .push(format!("        x = x.movedim({from}, {to})  # {what}"));
+    }
+
+    /// `x = <expr>` with the shape after it as a comment.
+    fn assign(&mut self, expr: &str, out: &Shape, note: &str) {
+        if out.len() < 2 {
+            self.layout = Layout::Last;
+        }
+        let shape = self.shape_comment(out);
+        let line = format!("        x = {expr}  # {shape}{note}");
+        if line.len() <= python::LINE_WIDTH {
+            self.forward.push(line);
+        } else {
+            self.forward.push(format!("        # {shape}{note}"));
+            self.forward.push(format!("        x = {expr}"));
+        }
+    }
+
+    /// Declares `self.<name> = <class>(args…)`.
+    fn declare(&mut self, name: &str, class: &str, args: &[String]) {
+        self.init
+            .push(call(8, &format!("self.{name} = "), class, args, ""));
+    }
+
+    /// The shared module of an activation, declared on first use; `None` for `linear`.
+    fn activation_module(&mut self, name: &str) -> Option<String> {
+        let act = catalog::activation(name)?;
+        let module = act.torch?;
+        if !self.activations.contains(&act.name) {
+            self.activations.push(act.name);
+            self.init
+                .push(format!("        self.{} = {module}", act.name));
+        }
+        Some(format!("self.{}", act.name))
+    }
+
+    /// Applies `expr` (the layer's module call) and the layer's activation.
+    fn apply_activated(&mut self, layer: &Layer, expr: String, strip: Option<&str>) {
+        let act = activation(layer);
+        let stripped = strip == Some(act);
+        let expr = if stripped {
+            expr
+        } else {
+            if matches!(act, "softmax" | "log_softmax") && self.layout == Layout::First {
+                // nn.Softmax(dim=-1) normalises over channels: compute first, then move.
+                self.assign(&expr, &layer.output_shape, "");
+                self.ensure(Layout::Last, &layer.output_shape);
+                let module = self.activation_module(act);
+                if let Some(m) = module {
+                    self.assign(&format!("{m}(x)"), &layer.output_shape, "");
+                }
+                return;
+            }
+            match self.activation_module(act) {
+                Some(m) => format!("{m}({expr})"),
+                None => expr,
+            }
+        };
+        let note = if stripped { " logits" } else { "" };
+        self.assign(&expr, &layer.output_shape, note);
+    }
+
+    /// Constructor arguments from the catalog: the input size, then every resolved
+    /// argument with a PyTorch keyword (leading ones positionally, as PyTorch users
+    /// write `nn.Linear(784, 128)`), then the fixed keywords.
+    fn args(&mut self, layer: &Layer, skip: &[&str]) -> Vec<String> {
+        let spec = layer.spec;
+        let mut positional = Vec::new();
+        let mut keywords = Vec::new();
+        let mut open = true;
+        if let Some(kw) = spec.torch_in {
+            let size = match self.hpo.width(layer) {
+                Some(expr) => expr.to_string(),
+                None => last(&layer.input_shape).to_string(),
+            };
+            if kw == "num_channels" {
+                keywords.push(format!("{kw}={size}"));
+                open = false;
+            } else {
+                positional.push(size);
+            }
+        }
+        for (i, ps) in spec.params.iter().enumerate() {
+            let (Some(kw), Some(arg)) = (ps.torch, layer.args.iter().find(|a| a.name == ps.name))
+            else {
+                continue;
+            };
+            if skip.contains(&ps.name) || (!arg.explicit && is_torch_default(kw, &arg.value)) {
+                open = false;
+                continue;
+            }
+            if let Some(comment) = self.hpo.comment(arg) {
+                self.init.push(format!("        {comment}"));
+            }
+            let value = self.hpo.value(arg);
+            if open && i < spec.positional && positional.len() < 2 {
+                positional.push(value);
+            } else {
+                open = false;
+                keywords.push(format!("{kw}={value}"));
+            }
+        }
+        for (kw, value) in spec.torch_fixed {
+            keywords.push(format!("{kw}={}", python::lit(value)));
+        }
+        positional.extend(keywords);
+        positional
+    }
+
+    /// Explicit `padding` for a convolution or pooling window, Keras' `same` rule:
+    /// `Ok(None)` for none, `Ok(Some(pairs))` for (before, after) per spatial axis.
+    fn same_padding(
+        layer: &Layer,
+        rank: usize,
+        kernel: &[i64],
+        strides: &[i64],
+    ) -> Vec<(i64, i64)> {
+        let dilation = layer_sizes(layer, "dilation_rate", rank, 1);
+        (0..rank)
+            .map(|a| {
+                let size = dim(layer.input_shape[a]) as i64;
+                let (k, s, d) = (kernel[a], strides[a], dilation[a]);
+                let out = (size + s - 1) / s;
+                let total = ((out - 1) * s + (k - 1) * d + 1 - size).max(0);
+                (total / 2, total - total / 2)
+            })
+            .collect()
+    }
+
+    /// `nn.functional.pad` arguments for per-axis (before, after) pairs (last axis first).
+    fn pad_tuple(pairs: &[(i64, i64)]) -> String {
+        python::tuple(
+            pairs
+                .iter()
+                .rev()
+                .flat_map(|(b, a)| [b.to_string(), a.to_string()]),
+        )
+    }
+
+    fn layer(&mut self, layer: &Layer, strip: Option<&str>) {
+        let rank = layer.input_shape.len();
+        match (layer.spec.rule, layer.spec.torch) {
+            (Rule::Residual, _) => self.residual(layer),
+            (Rule::Bidirectional, _) => self.recurrent(layer, true),
+            (Rule::Recurrent { .. }, _) => self.recurrent(layer, false),
+            (Rule::TimeDistributed, _) => self.time_distributed(layer, strip),
+            (Rule::Conv { rank: r } | Rule::ConvTranspose { rank: r }, Emit::Class(class)) => {
+                self.conv(layer, class, r as usize, strip)
+            }
+            (Rule::DepthwiseConv { .. } | Rule::SeparableConv { .. }, _) => {
+                self.depthwise(layer, strip)
+            }
+            (Rule::Pool { rank: r }, Emit::Class(class)) => self.pool(layer, class, r as usize),
+            (Rule::GlobalPool { rank: r }, Emit::Helper(class)) => {
+                self.ensure(Layout::First, &layer.input_shape);
+                let name = self.namer.next(layer);
+                self.declare(&name, class, &["1".to_string()]);
+                let _ = r;
+                self.assign(
+                    &format!("self.{name}(x).flatten(1)"),
+                    &layer.output_shape,
+                    "",
+                );
+            }
+            (Rule::UpSampling { rank: r }, _) => {
+                self.ensure(Layout::First, &layer.input_shape);
+                let size = layer_sizes(layer, "size", r as usize, 2);
+                let mode = string(layer, "interpolation").unwrap_or("nearest");
+                let name = self.namer.next(layer);
+                let factor = python::tuple(size.iter().map(|s| format!("{s}.0")));
+                let args = [
+                    format!("scale_factor={factor}"),
+                    format!("mode={}", python::string(mode)),
+                ];
+                self.declare(&name, "nn.Upsample", &args);
+                self.assign(&format!("self.{name}(x)"), &layer.output_shape, "");
+            }
+            (Rule::ZeroPadding { rank: r }, _) => self.zero_padding(layer, r as usize),
+            (Rule::BatchNorm, Emit::Class(class)) => {
+                self.ensure(Layout::First, &layer.input_shape);
+                let d = rank.saturating_sub(1).max(1);
+                let class = class.replace("{d}", &d.to_string());
+                let mut args = self.args(layer, &[]);
+                if let Some(m) = layer.arg("momentum").and_then(number) {
+                    // Keras keeps `momentum` of the old statistics, PyTorch of the new batch.
+                    let torch = (1.0 - m) * 1e12;
+                    args.push(format!("momentum={}", python::float(torch.round() / 1e12)));
+                }
+                if layer.arg("axis").and_then(int).is_some_and(|a| a != -1) {
+                    return self.unsupported(
+                        layer,
+                        "`BatchNormalization` over an axis other than the last",
+                    );
+                }
+                let name = self.namer.next(layer);
+                self.declare(&name, &class, &args);
+                self.assign(&format!("self.{name}(x)"), &layer.output_shape, "");
+            }
+            (Rule::Norm, Emit::Class(class)) => {
+                let wanted = if class == "nn.GroupNorm" {
+                    Layout::First
+                } else {
+                    Layout::Last
+                };
+                self.ensure(wanted, &layer.input_shape);
+                let args = self.args(layer, &[]);
+                let name = self.namer.next(layer);
+                self.declare(&name, class, &args);
+                self.assign(&format!("self.{name}(x)"), &layer.output_shape, "");
+            }
+            (Rule::Embedding, Emit::Class(class)) => {
+                if flag(layer, "mask_zero") {
+                    return self.unsupported(layer, "`Embedding(mask_zero=True)`");
+                }
+                let args = self.args(layer, &[]);
+                let name = self.namer.next(layer);
+                self.declare(&name, class, &args);
+                self.layout = Layout::Last;
+                self.assign(&format!("self.{name}(x)"), &layer.output_shape, "");
+            }
+            (Rule::MultiHeadAttention, _) => self.attention(layer),
+            (Rule::TransformerEncoder, Emit::Class(class)) => {
+                if flag(layer, "use_attention_mask") {
+                    return self
+                        .unsupported(layer, "`TransformerEncoder(use_attention_mask=True)`");
+                }
+                self.ensure(Layout::Last, &layer.input_shape);
+                let args = self.args(layer, &[]);
+                let name = self.namer.next(layer);
+                let n = layer.arg("num_layers").and_then(int).unwrap_or(1);
+                if n == 1 {
+                    self.declare(&name, class, &args);
+                } else {
+                    // `nn.TransformerEncoder` stacks copies of one block.
+                    self.init.push(call(8, "block = ", class, &args, ""));
+                    let args = ["block".to_string(), format!("num_layers={n}")];
+                    self.declare(&name, "nn.TransformerEncoder", &args);
+                }
+                self.assign(&format!("self.{name}(x)"), &layer.output_shape, "");
+            }
+            (Rule::Reshape, _) => {
+                self.ensure(Layout::Last, &layer.input_shape);
+                let dims: Vec<String> = layer
+                    .output_shape
+                    .iter()
+                    .map(|d| dim(*d).to_string())
+                    .collect();
+                self.layout = Layout::Last;
+                self.assign(
+                    &format!("x.reshape(len(x), {})", dims.join(", ")),
+                    &layer.output_shape,
+                    "",
+                );
+            }
+            (Rule::Flatten, Emit::Class(class)) => {
+                let name = self.namer.next(layer);
+                self.declare(&name, class, &[]);
+                self.assign(&format!("self.{name}(x)"), &layer.output_shape, "");
+            }
+            (Rule::Dense, Emit::Class(class)) => {
+                self.ensure(Layout::Last, &layer.input_shape);
+                let args = self.args(layer, &[]);
+                let name = self.namer.next(layer);
+                self.declare(&name, class, &args);
+                self.apply_activated(layer, format!("self.{name}(x)"), strip);
+            }
+            (Rule::Same, Emit::Helper("activation")) => {
+                let act = activation(layer);
+                if strip == Some(act) {
+                    self.forward
+                        .push(format!("        # {act}: applied by the loss"));
+                } else if matches!(act, "softmax" | "log_softmax") {
+                    self.ensure(Layout::Last, &layer.input_shape);
+                    self.apply_activated(layer, "x".to_string(), None);
+                } else if let Some(m) = self.activation_module(act) {
+                    self.assign(&format!("{m}(x)"), &layer.output_shape, "");
+                }
+            }
+            (Rule::Same, Emit::Helper("GaussianNoise")) => {
+                let stddev = layer.arg("stddev").map(python::literal).unwrap_or_default();
+                self.forward.push("        if self.training:".to_string());
+                self.forward.push(format!(
+                    "            x = x + torch.randn_like(x) * {stddev}"
+                ));
+            }
+            (Rule::Same, Emit::Class(class)) => {
+                if class.ends_with("2d") {
+                    self.ensure(Layout::First, &layer.input_shape);
+                }
+                let args = self.args(layer, &[]);
+                let name = self.namer.next(layer);
+                self.declare(&name, class, &args);
+                self.assign(&format!("self.{name}(x)"), &layer.output_shape, "");
+            }
+            _ => self.unsupported(layer, &format!("`{}`", layer.spec.name)),
+        }
+    }
+
+    fn conv(&mut self, layer: &Layer, class: &str, rank: usize, strip: Option<&str>) {
+        self.ensure(Layout::First, &layer.input_shape);
+        let transpose = matches!(layer.spec.rule, Rule::ConvTranspose { .. });
+        let kernel = layer_sizes(layer, "kernel_size", rank, 1);
+        let strides = layer_sizes(layer, "strides", rank, 1);
+        let mut args = self.args(layer, &["padding"]);
+        let mut pad = None;
+        match string(layer, "padding").unwrap_or("valid") {
+            "same" if transpose => {
+                // out = in * s: padding p and output_padding s - k + 2p.
+                let p: Vec<i64> = (0..rank)
+                    .map(|a| ((kernel[a] - strides[a]).max(0) + 1) / 2)
+                    .collect();
+                let op: Vec<i64> = (0..rank)
+                    .map(|a| strides[a] - kernel[a] + 2 * p[a])
+                    .collect();
+                args.push(format!(
+                    "padding={}",
+                    python::tuple(p.iter().map(i64::to_string))
+                ));
+                if op.iter().any(|&o| o != 0) {
+                    args.push(format!(
+                        "output_padding={}",
+                        python::tuple(op.iter().map(i64::to_string))
+                    ));
+                }
+            }
+            "same" if strides.iter().all(|&s| s == 1) => args.push("padding=\"same\"".to_string()),
+            "same" => {
+                let pairs = Self::same_padding(layer, rank, &kernel, &strides);
+                if pairs.iter().all(|(b, a)| b == a) {
+                    args.push(format!(
+                        "padding={}",
+                        python::tuple(pairs.iter().map(|p| p.0.to_string()))
+                    ));
+                } else {
+                    pad = Some(Self::pad_tuple(&pairs));
+                }
+            }
+            "causal" => {
+                let d = layer_sizes(layer, "dilation_rate", 1, 1)[0];
+                pad = Some(python::tuple([
+                    ((kernel[0] - 1) * d).to_string(),
+                    "0".to_string(),
+                ]));
+            }
+            _ => {}
+        }
+        let name = self.namer.next(layer);
+        self.declare(&name, class, &args);
+        if let Some(p) = pad {
+            let why = if string(layer, "padding") == Some("causal") {
+                "causal"
+            } else {
+                "uneven \"same\""
+            };
+            self.forward.push(format!(
+                "        x = nn.functional.pad(x, {p})  # {why} padding"
+            ));
+        }
+        self.apply_activated(layer, format!("self.{name}(x)"), strip);
+    }
+
+    fn depthwise(&mut self, layer: &Layer, strip: Option<&str>) {
+        self.ensure(Layout::First, &layer.input_shape);
+        let channels = last(&layer.input_shape);
+        let dm = layer.arg("depth_multiplier").and_then(int).unwrap_or(1) as u64;
+        let kernel = layer
+            .arg("kernel_size")
+            .map(python::literal)
+            .unwrap_or_default();
+        let mut common = vec![format!("kernel_size={kernel}")];
+        let strides = layer_sizes(layer, "strides", 2, 1);
+        if strides.iter().any(|&s| s != 1) {
+            common.push(format!(
+                "stride={}",
+                python::tuple(strides.iter().map(i64::to_string))
+            ));
+        }
+        if string(layer, "padding") == Some("same") {
+            if strides.iter().any(|&s| s != 1) {
+                return self.unsupported(
+                    layer,
+                    "`padding=\"same\"` with strides on a depthwise convolution",
+                );
+            }
+            common.push("padding=\"same\"".to_string());
+        }
+        common.push(format!("groups={channels}"));
+        let bias = layer.arg("use_bias") != Some(&Param::Bool(false));
+        let name = self.namer.next(layer);
+        if layer.spec.rule == (Rule::DepthwiseConv { rank: 2 }) {
+            let mut args = vec![channels.to_string(), (channels * dm).to_string()];
+            args.extend(common);
+            if !bias {
+                args.push("bias=False".to_string());
+            }
+            self.declare(&name, "nn.Conv2d", &args);
+        } else {
+            let filters = last(&layer.output_shape);
+            let mut depth = vec![channels.to_string(), (channels * dm).to_string()];
+            depth.extend(common);
+            depth.push("bias=False".to_string());
+            let mut point = vec![
+                (channels * dm).to_string(),
+                filters.to_string(),
+                "kernel_size=1".to_string(),
+            ];
+            if !bias {
+                point.push("bias=False".to_string());
+            }
+            let args = [
+                call(0, "", "nn.Conv2d", &depth, ""),
+                call(0, "", "nn.Conv2d", &point, ""),
+            ];
+            self.declare(&name, "nn.Sequential", &args);
+        }
+        self.apply_activated(layer, format!("self.{name}(x)"), strip);
+    }
+
+    fn pool(&mut self, layer: &Layer, class: &str, rank: usize) {
+        self.ensure(Layout::First, &layer.input_shape);
+        let mut args = self.args(layer, &[]);
+        let name = self.namer.next(layer);
+
+        if string(layer, "padding") == Some("same") {
+            let kernel = layer_sizes(layer, "pool_size", rank, 2);
+            let strides = match layer.arg("strides") {
+                Some(p) => super::values::sizes(p, rank),
+                None => kernel.clone(),
+            };
+            let pairs = Self::same_padding(layer, rank, &kernel, &strides);
+            let max = class.contains("Max");
+            if pairs.iter().all(|(b, a)| b == a)
+                && pairs.iter().zip(&kernel).all(|(p, k)| 2 * p.0 <= *k)
+            {
+                args.push(format!(
+                    "padding={}",
+                    python::tuple(pairs.iter().map(|p| p.0.to_string()))
+                ));
+                if !max {
+                    args.push("count_include_pad=False".to_string());
+                }
+            } else if max {
+                let p = Self::pad_tuple(&pairs);
+                self.forward.push(format!(
+                    "        x = nn.functional.pad(x, {p}, value=float(\"-inf\"))  # uneven \"same\""
+                ));
+            } else {
+                return self.unsupported(layer, "average pooling with uneven `padding=\"same\"`");
+            }
+        }
+        self.declare(&name, class, &args);
+        self.assign(&format!("self.{name}(x)"), &layer.output_shape, "");
+    }
+
+    fn zero_padding(&mut self, layer: &Layer, rank: usize) {
+        self.ensure(Layout::First, &layer.input_shape);
+        // Keras: `p`, `(ph, pw)` or `((top, bottom), (left, right))`.
+        let pairs: Vec<(i64, i64)> = match layer.arg("padding") {
+            Some(Param::List(items)) => items
+                .iter()
+                .map(|i| match i {
+                    Param::List(ab) if ab.len() == 2 => {
+                        (int(&ab[0]).unwrap_or(0), int(&ab[1]).unwrap_or(0))
+                    }
+                    other => (int(other).unwrap_or(0), int(other).unwrap_or(0)),
+                })
+                .collect(),
+            Some(p) => vec![(int(p).unwrap_or(1), int(p).unwrap_or(1)); rank],
+            None => vec![(1, 1); rank],
+        };
+        let name = self.namer.next(layer);
+        self.declare(&name, "nn.ZeroPad2d", &[Self::pad_tuple(&pairs)]);
+        self.assign(&format!("self.{name}(x)"), &layer.output_shape, "");
+    }
+
+    /// LSTM, GRU, SimpleRNN, and `Bidirectional(…)` around one of them.
+    fn recurrent(&mut self, outer: &Layer, bidirectional: bool) {
+        let Some(rnn) = (if bidirectional {
+            outer.inner.first()
+        } else {
+            Some(outer)
+        }) else {
+            return self.unsupported(outer, "`Bidirectional` without a layer");
+        };
+        let (Rule::Recurrent { .. }, Emit::Class(class)) = (rnn.spec.rule, rnn.spec.torch) else {
+            return self.unsupported(outer, &format!("`Bidirectional({})`", rnn.spec.name));
+        };
+        if bidirectional && string(outer, "merge_mode").is_some_and(|m| m != "concat") {
+            return self.unsupported(
+                outer,
+                "`Bidirectional` with a `merge_mode` other than concat",
+            );
+        }
+        let act = activation(rnn);
+        let rate = |n: &str| rnn.arg(n).and_then(number).unwrap_or(0.0);
+        if rate("dropout") != 0.0 || rate("recurrent_dropout") != 0.0 {
+            return self.unsupported(rnn, &format!("`{}` with dropout", rnn.spec.name));
+        }
+        if flag(rnn, "go_backwards") {
+            return self.unsupported(rnn, &format!("`{}(go_backwards=True)`", rnn.spec.name));
+        }
+        let mut args = self.args(rnn, &[]);
+        match (rnn.spec.name, act) {
+            (_, "tanh") => {}
+            ("SimpleRNN", "relu") => args.push("nonlinearity=\"relu\"".to_string()),
+            _ => {
+                return self
+                    .unsupported(rnn, &format!("`{}(activation=\"{act}\")`", rnn.spec.name));
+            }
+        }
+        if bidirectional {
+            args.push("bidirectional=True".to_string());
+        }
+        self.ensure(Layout::Last, &outer.input_shape);
+        let name = self.namer.next(outer);
+        self.declare(&name, class, &args);
+        self.forward.push(format!("        x, _ = self.{name}(x)"));
+        if !flag(rnn, "return_sequences") {
+            let units = rnn.arg("units").and_then(int).unwrap_or(0);
+            let expr = if bidirectional {
+                // The backward direction's final state sits at the first time step.
+                format!("torch.cat((x[:, -1, :{units}], x[:, 0, {units}:]), dim=1)")
+            } else {
+                "x[:, -1]".to_string()
+            };
+            self.assign(&expr, &outer.output_shape, " last step");
+        }
+    }
+
+    fn time_distributed(&mut self, outer: &Layer, strip: Option<&str>) {
+        match outer.inner.first() {
+            // Layers acting on the last axis apply to every time step as they are.
+            Some(inner) if matches!(inner.spec.rule, Rule::Dense | Rule::Same) => {
+                let mut inner = inner.clone();
+                inner.input_shape = outer.input_shape.clone();
+                inner.output_shape = outer.output_shape.clone();
+                self.layer(&inner, strip);
+            }
+            Some(inner) => {
+                self.unsupported(outer, &format!("`TimeDistributed({})`", inner.spec.name))
+            }
+            None => self.unsupported(outer, "`TimeDistributed` without a layer"),
+        }
+    }
+
+    fn attention(&mut self, layer: &Layer) {
+        let features = last(&layer.input_shape) as i64;
+        let heads = layer.arg("num_heads").and_then(int).unwrap_or(1);
+        let key_dim = layer.arg("key_dim").and_then(int).unwrap_or(0);
+        let value_dim = layer.arg("value_dim").and_then(int).unwrap_or(key_dim);
+        if heads * key_dim != features || value_dim != key_dim {
+            return self.unsupported(
+                layer,
+                "`MultiHeadAttention` with `num_heads * key_dim` different from the feature size",
+            );
+        }
+        self.ensure(Layout::Last, &layer.input_shape);
+        let mut args = vec![features.to_string(), heads.to_string()];
+        if let Some(rate) = layer.arg("dropout").filter(|r| number(r) != Some(0.0)) {
+            args.push(format!("dropout={}", python::literal(rate)));
+        }
+        if layer.arg("use_bias") == Some(&Param::Bool(false)) {
+            args.push("bias=False".to_string());
+        }
+        args.push("batch_first=True".to_string());
+        let name = self.namer.next(layer);
+        self.declare(&name, "nn.MultiheadAttention", &args);
+        self.forward.push(format!(
+            "        x, _ = self.{name}(x, x, x, need_weights=False)"
+        ));
+    }
+
+    fn residual(&mut self, layer: &Layer) {
+        let name = self.namer.next(layer);
+        let layout = self.layout;
+        self.forward.push(format!("        {name} = x"));
+        for inner in &layer.inner {
+            self.layer(inner, None);
+        }
+        self.ensure(layout, &layer.output_shape);
+        self.assign(&format!("x + {name}"), &layer.output_shape, "");
+    }
+}
