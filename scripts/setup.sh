@@ -12,6 +12,6 @@ cargo build --release --locked
 echo "==> setting up the Python environment and MNIST"
 eval "$(scripts/setup-python.sh | grep -E '^NEURALC_(PYTHON|MNIST)=' | sed 's/^/export /')"
 
-echo "==> neuralc bench --quick (report in bench-out/)"
-target/release/neuralc bench --quick --output bench-out --python "$NEURALC_PYTHON"
-echo "==> done: see bench-out/benchmark_report.md"
+echo "==> neuralc bench --quick (report in benchmark/)"
+target/release/neuralc bench --quick --python "$NEURALC_PYTHON"
+echo "==> done: see benchmark/benchmark_report.md"

@@ -35,6 +35,8 @@ pub enum Command {
     Shapes(ShapesArgs),
     /// Generate a PyTorch or TensorFlow/Keras training script.
     Compile(CompileArgs),
+    /// Train generated and hand-written MNIST models side by side and report the comparison.
+    Bench(BenchArgs),
 }
 
 #[derive(Debug, Args)]
@@ -105,6 +107,69 @@ pub struct ParseArgs {
     pub emit: Emit,
 }
 
+/// Exit codes of `bench` beyond the common ones.
+const BENCH_EXIT_CODES: &str = "Exit status: 0 every run succeeded; 1 a training run failed or timed out \
+(the results and report are still written), or an output file could not be written; 2 usage error; \
+3 the Python environment or MNIST is missing (create them with scripts/setup-python.sh).";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum BenchDevice {
+    /// CUDA when torch/TensorFlow see a GPU, else CPU.
+    Auto,
+    Cpu,
+    Cuda,
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = BENCH_EXIT_CODES)]
+pub struct BenchArgs {
+    /// Backends to benchmark (comma-separated).
+    #[arg(long, value_enum, value_delimiter = ',', default_values_t = crate::bench::models::BenchBackend::ALL)]
+    pub backends: Vec<crate::bench::models::BenchBackend>,
+    /// Models to benchmark (comma-separated).
+    #[arg(long, value_enum, value_delimiter = ',', default_values_t = crate::bench::models::BenchModel::ALL)]
+    pub models: Vec<crate::bench::models::BenchModel>,
+    /// Training epochs per run [default: 5, the models' own; 1 with --quick].
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
+    pub epochs: Option<u32>,
+    /// A fast end-to-end check: 1 epoch (unless --epochs is given) and 1 pair.
+    #[arg(long, conflicts_with = "repeat")]
+    pub quick: bool,
+    /// Generated/hand-written pairs per model and backend, run alternately.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
+    pub repeat: u32,
+    /// Where to train.
+    #[arg(long, value_enum, default_value_t = BenchDevice::Auto)]
+    pub device: BenchDevice,
+    /// Seed passed to every script.
+    #[arg(long, default_value_t = 0)]
+    pub seed: i64,
+    /// Pass --deterministic to every script (torch deterministic algorithms, TF op determinism).
+    #[arg(long)]
+    pub deterministic: bool,
+    /// Framework threads for both sides [default: the number of available CPUs].
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
+    pub threads: Option<u32>,
+    /// Directory for the results, report, chart, scripts and logs.
+    #[arg(long, default_value = "benchmark")]
+    pub output: PathBuf,
+    /// Print the results JSON on stdout (and nothing else there).
+    #[arg(long, conflicts_with = "report")]
+    pub json: bool,
+    /// Print the Markdown report on stdout.
+    #[arg(long)]
+    pub report: bool,
+    /// Python interpreter [default: $NEURALC_PYTHON, else ~/.cache/neuralc/venv/bin/python].
+    #[arg(long)]
+    pub python: Option<PathBuf>,
+    /// Train and test on the first N samples only (passed to the scripts; for CI).
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
+    pub limit: Option<u64>,
+    /// Time limit of one training run in seconds [default: 300 + 120 per epoch, 300 for the CNN].
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
+    pub timeout: Option<u64>,
+}
+
 /// Parses the command line and runs the command.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -114,6 +179,7 @@ pub fn main() -> ExitCode {
         Command::Parse(args) => crate::commands::parse::run(args, color),
         Command::Shapes(args) => crate::commands::shapes::run(args, color),
         Command::Compile(args) => crate::commands::compile::run(args, color),
+        Command::Bench(args) => crate::commands::bench::run(args),
     };
     ExitCode::from(code)
 }

@@ -1,0 +1,163 @@
+//! `neuralc bench`: resolves the command line into a [`bench::Config`], runs it, prints the
+//! results (JSON or report on stdout with `--json`/`--report`) and picks the exit status.
+
+use crate::bench::{self, Config, SetupError, progress::Progress};
+use crate::cli::{BenchArgs, BenchDevice};
+use crate::driver::{EXIT_INVALID, EXIT_OK};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// The Python environment or the data is missing: nothing was trained.
+pub const EXIT_ENVIRONMENT: u8 = 3;
+/// Epochs of the benchmark models (`epochs: 5` in each golden/bench model's `train` block).
+pub const MODEL_EPOCHS: u32 = 5;
+
+pub fn run(args: &BenchArgs) -> u8 {
+    let config = match config(args) {
+        Ok(c) => c,
+        Err(msg) => {
+            eprintln!("error: {msg}");
+            return EXIT_ENVIRONMENT;
+        }
+    };
+    let runs = config.models.len() * config.backends.len() * config.repeat as usize * 2;
+    let progress = Progress::new(runs as u32, config.epochs);
+    let outcome = bench::run(&config, &progress);
+    progress.finish();
+    let results = match outcome {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return match e {
+                SetupError::Environment(_) => EXIT_ENVIRONMENT,
+                SetupError::Output(_) | SetupError::Compile(_) => EXIT_INVALID,
+            };
+        }
+    };
+    let out = &config.output;
+    if args.json {
+        match serde_json::to_string_pretty(&results) {
+            Ok(json) => println!("{json}"),
+            Err(e) => {
+                eprintln!("error: cannot serialize the results: {e}");
+                return EXIT_INVALID;
+            }
+        }
+    } else if args.report {
+        print!("{}", bench::report::render(&results));
+    }
+    eprintln!("bench: {}", results.verdict);
+    eprintln!(
+        "bench: wrote {}, {} and {}",
+        out.join(bench::REPORT_FILE).display(),
+        out.join(bench::RESULTS_FILE).display(),
+        out.join(bench::report::CHART_FILE).display()
+    );
+    if results.failures > 0 {
+        eprintln!(
+            "error: {} of {} training runs failed; see “Failed runs” in {}",
+            results.failures,
+            results.runs.len(),
+            out.join(bench::REPORT_FILE).display()
+        );
+        return EXIT_INVALID;
+    }
+    EXIT_OK
+}
+
+/// Resolves defaults and checks that the interpreter and the data exist.
+fn config(args: &BenchArgs) -> Result<Config, String> {
+    let python = match &args.python {
+        Some(p) => p.clone(),
+        None => default_python().ok_or_else(|| {
+            "no Python environment: set NEURALC_PYTHON or pass --python, or create the default one \
+             with `scripts/setup-python.sh`"
+                .to_string()
+        })?,
+    };
+    if !python.exists() && python.components().count() > 1 {
+        return Err(format!(
+            "Python interpreter `{}` does not exist; create the environment with \
+             `scripts/setup-python.sh`, or pass --python PATH / set NEURALC_PYTHON",
+            python.display()
+        ));
+    }
+    let data = match std::env::var_os("NEURALC_MNIST") {
+        Some(p) if !p.is_empty() => PathBuf::from(p),
+        // In the current directory, else in the repository this binary was built from.
+        _ => [
+            PathBuf::from("data/mnist.npz"),
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("data/mnist.npz"),
+        ]
+        .into_iter()
+        .find(|p| p.is_file())
+        .unwrap_or_else(|| PathBuf::from("data/mnist.npz")),
+    };
+    if !data.is_file() {
+        return Err(format!(
+            "MNIST not found at `{}`; prepare it with `scripts/setup-python.sh` (or set \
+             NEURALC_MNIST); the benchmark only runs on real MNIST, never on random data",
+            data.display()
+        ));
+    }
+    let data = absolute(&data)?;
+    let mut models = args.models.clone();
+    models.dedup();
+    let mut backends = args.backends.clone();
+    backends.dedup();
+    Ok(Config {
+        models,
+        backends,
+        epochs: args
+            .epochs
+            .unwrap_or(if args.quick { 1 } else { MODEL_EPOCHS }),
+        repeat: if args.quick { 1 } else { args.repeat },
+        seed: args.seed,
+        deterministic: args.deterministic,
+        threads: args
+            .threads
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get() as u32)),
+        device: match args.device {
+            BenchDevice::Auto => "auto",
+            BenchDevice::Cpu => "cpu",
+            BenchDevice::Cuda => "cuda",
+        }
+        .to_string(),
+        limit: args.limit,
+        timeout: args.timeout.map(Duration::from_secs),
+        python,
+        data,
+        output: args.output.clone(),
+        compile_samples: bench::compile::SAMPLES,
+    })
+}
+
+/// `$NEURALC_PYTHON`, else the venv `scripts/setup-python.sh` creates.
+fn default_python() -> Option<PathBuf> {
+    if let Some(p) = std::env::var_os("NEURALC_PYTHON").filter(|p| !p.is_empty()) {
+        return Some(PathBuf::from(p));
+    }
+    let home = std::env::var_os("HOME").filter(|h| !h.is_empty())?;
+    Some(Path::new(&home).join(".cache/neuralc/venv/bin/python"))
+}
+
+fn absolute(path: &Path) -> Result<PathBuf, String> {
+    std::path::absolute(path).map_err(|e| format!("cannot resolve `{}`: {e}", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::MODEL_EPOCHS;
+    use crate::bench::models::BenchModel;
+
+    #[test]
+    fn model_epochs_match_the_dsl() {
+        for model in BenchModel::ALL {
+            assert!(
+                model.source().contains(&format!("epochs: {MODEL_EPOCHS}")),
+                "{}",
+                model.name()
+            );
+        }
+    }
+}
