@@ -90,3 +90,43 @@ pub fn load(path: &Path) -> Result<Loaded, String> {
         diags,
     })
 }
+
+/// Reads, parses and checks one network of a file: the shared first half of
+/// `shapes` and `compile`. On any error (unreadable file, syntax, no such network,
+/// semantic error) it prints what went wrong and returns the exit code; otherwise
+/// the checked model, with the file's warnings still unprinted in `Loaded::diags`.
+pub fn load_model(
+    path: &Path,
+    network: Option<&str>,
+    validate_shapes: bool,
+    color: bool,
+) -> Result<(Loaded, crate::sema::model::Model), u8> {
+    let mut loaded = load(path).map_err(|msg| {
+        eprintln!("{msg}");
+        EXIT_INVALID
+    })?;
+    let mut model = None;
+    if let (false, Some(program)) = (loaded.has_errors(), &loaded.program) {
+        match program.select(network) {
+            Ok(net) => {
+                let mut opts = crate::sema::CheckOptions::new(&loaded.text);
+                opts.validate_shapes = validate_shapes;
+                let (m, diags) = crate::sema::check(net, &opts);
+                model = m;
+                loaded.diags.extend(diags);
+            }
+            Err(msg) => {
+                loaded.print_diagnostics(color);
+                eprintln!("error: {msg}");
+                return Err(EXIT_INVALID);
+            }
+        }
+    }
+    match model.filter(|_| !loaded.has_errors()) {
+        Some(model) => Ok((loaded, model)),
+        None => {
+            loaded.print_diagnostics(color);
+            Err(EXIT_INVALID)
+        }
+    }
+}

@@ -165,3 +165,63 @@ fn parse_of_invalid_file_prints_no_json() {
     assert_eq!(out.status.code(), Some(1));
     assert!(out.stdout.is_empty());
 }
+
+const TWO_NETWORKS: &[u8] = b"network A {\n  input: (4,)\n  layers: Dense(2)\n}\n\nnetwork B {\n  input: (4,)\n  layers: Dense(3)\n}\n";
+
+#[test]
+fn several_networks_need_a_choice() {
+    let path = scratch("two.neural", TWO_NETWORKS);
+    let file = path.to_str().expect("utf-8 temp path");
+    let out = neuralc(&["compile", file, "--backend", "pytorch"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.contains("several networks (`A`, `B`)") && err.contains("--network NAME"),
+        "{err}"
+    );
+    let out = neuralc(&["shapes", file, "--network", "C"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("no network named `C`"),
+        "{}",
+        stderr(&out)
+    );
+    let out = neuralc(&["shapes", file, "--network", "B", "--json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("valid JSON");
+    assert_eq!(json["name"], "B");
+}
+
+#[test]
+fn compile_writes_nothing_for_an_invalid_model() {
+    let target = std::env::temp_dir().join(format!("neuralc-cli-{}-never.py", std::process::id()));
+    let out = neuralc(&[
+        "compile",
+        INVALID,
+        "--backend",
+        "pytorch",
+        "-o",
+        target.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        !target.exists(),
+        "no output file may be written for an invalid model"
+    );
+    let out = neuralc(&[
+        "compile",
+        VALID,
+        "--backend",
+        "tensorflow",
+        "-o",
+        target.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let script = std::fs::read_to_string(&target).expect("script written");
+    assert!(
+        script.starts_with("\"\"\"Train MNISTClassifier with TensorFlow"),
+        "{}",
+        &script[..80]
+    );
+    std::fs::remove_file(&target).expect("clean up");
+}

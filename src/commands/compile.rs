@@ -7,38 +7,19 @@ use std::io::Write as _;
 use std::path::Path;
 
 pub fn run(args: &CompileArgs, color: bool) -> u8 {
-    let mut loaded = match driver::load(&args.file) {
-        Ok(l) => l,
-        Err(msg) => {
-            eprintln!("{msg}");
-            return EXIT_INVALID;
-        }
-    };
-    let mut model = None;
-    if let (false, Some(program)) = (loaded.has_errors(), &loaded.program) {
-        match program.select(args.network.as_deref()) {
-            Ok(net) => {
-                let mut opts = crate::sema::CheckOptions::new(&loaded.text);
-                opts.validate_shapes = !args.no_validation;
-                let (m, diags) = crate::sema::check(net, &opts);
-                model = m;
-                loaded.diags.extend(diags);
-            }
-            Err(msg) => {
-                loaded.print_diagnostics(color);
-                eprintln!("error: {msg}");
-                return EXIT_INVALID;
-            }
-        }
-    }
     if args.no_validation {
         eprintln!(
             "warning: --no-validation: shapes were not checked; the script may fail when run"
         );
     }
-    let Some(model) = model.filter(|_| !loaded.has_errors()) else {
-        loaded.print_diagnostics(color);
-        return EXIT_INVALID;
+    let (mut loaded, model) = match driver::load_model(
+        &args.file,
+        args.network.as_deref(),
+        !args.no_validation,
+        color,
+    ) {
+        Ok(found) => found,
+        Err(code) => return code,
     };
     let backend = match args.backend {
         CompileBackend::Pytorch => Backend::PyTorch,

@@ -20,7 +20,7 @@
 //!   reports (PyTorch RNNs carry two bias vectors; BatchNorm statistics are buffers).
 
 use crate::cli::ShapesArgs;
-use crate::driver::{self, EXIT_INVALID, EXIT_OK};
+use crate::driver::{self, EXIT_OK};
 use crate::sema::catalog::Emit;
 use crate::sema::model::Shape;
 use crate::sema::model::{Layer, Model, Param, ParamCount};
@@ -28,33 +28,12 @@ use serde_json::{Map, Value as Json, json};
 use std::fmt::Write as _;
 
 pub fn run(args: &ShapesArgs, color: bool) -> u8 {
-    let mut loaded = match driver::load(&args.file) {
-        Ok(l) => l,
-        Err(msg) => {
-            eprintln!("{msg}");
-            return EXIT_INVALID;
-        }
-    };
-    let mut model = None;
-    if let (false, Some(program)) = (loaded.has_errors(), &loaded.program) {
-        match program.select(args.network.as_deref()) {
-            Ok(net) => {
-                let opts = crate::sema::CheckOptions::new(&loaded.text);
-                let (m, diags) = crate::sema::check(net, &opts);
-                model = m;
-                loaded.diags.extend(diags);
-            }
-            Err(msg) => {
-                loaded.print_diagnostics(color);
-                eprintln!("error: {msg}");
-                return EXIT_INVALID;
-            }
-        }
-    }
+    let (mut loaded, model) =
+        match driver::load_model(&args.file, args.network.as_deref(), true, color) {
+            Ok(found) => found,
+            Err(code) => return code,
+        };
     loaded.print_diagnostics(color);
-    let Some(model) = model else {
-        return EXIT_INVALID;
-    };
     if args.json {
         let text = serde_json::to_string_pretty(&model_json(&model))
             .expect("JSON values always serialise");
