@@ -77,6 +77,7 @@ fn results(runs: Vec<Run>, backends: &[&str]) -> BenchResults {
             device: "cpu".into(),
             limit: Some(3000),
             timeout_seconds: 300,
+            process_env: vec!["PYTHONHASHSEED=0".into()],
             python: "python".into(),
             data: "data/mnist.npz".into(),
             output: "out".into(),
@@ -177,6 +178,28 @@ fn summaries_are_medians_over_the_pairs() {
     assert_eq!(s.train_time_ratio, ratios[1]);
     assert_eq!(s.train_time_ratio_min, ratios[0]);
     assert_eq!(s.train_time_ratio_max, ratios[2]);
+    // The target statistic pairs epoch i with epoch i within each pair: 3 pairs × 2 epochs.
+    let pairs = [(&a, &b), (&b, &a), (&s1, &a)];
+    let mut epoch_ratios: Vec<f64> = pairs
+        .iter()
+        .flat_map(|(g, h)| {
+            g.epochs
+                .iter()
+                .zip(&h.epochs)
+                .map(|(g, h)| g.seconds / h.seconds)
+        })
+        .collect();
+    assert_eq!(c.pairs[0].epoch_time_ratios, epoch_ratios[..2]);
+    epoch_ratios.sort_by(f64::total_cmp);
+    assert_eq!(s.epoch_time_samples, 6);
+    assert_eq!(
+        s.epoch_time_ratio,
+        (epoch_ratios[2] + epoch_ratios[3]) / 2.0
+    );
+    assert_eq!(
+        s.epoch_time_ratio_q1,
+        epoch_ratios[1] + (epoch_ratios[2] - epoch_ratios[1]) * 0.25
+    );
     assert!(!s.losses_identical, "pair 3 used another seed");
     assert_eq!(
         s.reruns_identical,
@@ -259,6 +282,13 @@ fn aggregates_cover_each_backend_and_all() {
         all.train_time_ratio,
         (tf.train_time_ratio + pt.train_time_ratio) / 2.0
     );
+    let mut epochs: Vec<f64> = [tf, pt]
+        .iter()
+        .flat_map(|p| p.epoch_time_ratios.iter().copied())
+        .collect();
+    epochs.sort_by(f64::total_cmp);
+    assert_eq!(epochs.len(), 4);
+    assert_eq!(all.epoch_time_ratio, (epochs[1] + epochs[2]) / 2.0);
     assert_eq!(
         all.max_abs_accuracy_diff,
         pt.test_accuracy_diff.abs().max(tf.test_accuracy_diff.abs())
@@ -292,12 +322,27 @@ fn report_shows_environment_tables_verdict_and_failures() {
     assert!(md.contains("(benchmark_chart.svg)"));
     assert!(md.contains(&format!("## Verdict\n\n{}\n", r.verdict)));
     let time_row = format!(
-        "| training time, s | {:.2} | {:.2} | ratio **{:.3}** ",
+        "| training time, s | {:.2} | {:.2} | ratio {:.3} ",
         a.train_seconds,
         b.train_seconds,
         a.train_seconds / b.train_seconds
     );
     assert!(md.contains(&time_row), "{md}");
+    let mut epoch_ratios: Vec<f64> = a
+        .epochs
+        .iter()
+        .zip(&b.epochs)
+        .map(|(g, h)| g.seconds / h.seconds)
+        .collect();
+    epoch_ratios.sort_by(f64::total_cmp);
+    let epoch_row = format!(
+        "| epoch time (median of 2 paired epochs) | | | ratio **{:.3}** (quartiles {:.3}–{:.3}) |",
+        (epoch_ratios[0] + epoch_ratios[1]) / 2.0,
+        epoch_ratios[0] * 0.75 + epoch_ratios[1] * 0.25,
+        epoch_ratios[0] * 0.25 + epoch_ratios[1] * 0.75,
+    );
+    assert!(md.contains(&epoch_row), "{md}");
+    assert!(md.contains("`PYTHONHASHSEED=0`"), "{md}");
     let rss_row = format!(
         "| peak RSS, MB | {:.1} | {:.1} | ratio **{:.3}** |",
         a.peak_rss_mb,
@@ -374,6 +419,43 @@ fn verdict_reports_differing_losses_and_missed_targets() {
         full.met, None,
         "a 2-epoch run with --limit is not the full benchmark"
     );
+}
+
+#[test]
+fn the_time_target_is_judged_on_paired_epochs_not_whole_runs() {
+    // Five equal epochs on both sides except one 3× spike in the generated run: the whole-run
+    // ratio is 1.4, the median of the paired epoch ratios stays 1.0.
+    let spiky = |spike: bool| {
+        let mut m = recorded("pytorch", "seed0_a");
+        let template = m.epochs[0].clone();
+        m.epochs = (1..=5)
+            .map(|i| {
+                let mut e = template.clone();
+                e.epoch = i;
+                e.seconds = if spike && i == 3 { 3.0 } else { 1.0 };
+                e
+            })
+            .collect();
+        m.train_seconds = m.epochs.iter().map(|e| e.seconds).sum();
+        m
+    };
+    let r = results(
+        vec![
+            run("pytorch", Side::Generated, 1, Some(spiky(true))),
+            run("pytorch", Side::Handwritten, 1, Some(spiky(false))),
+        ],
+        &["pytorch"],
+    );
+    let s = r.comparisons[0].summary.as_ref().unwrap();
+    assert_eq!(s.train_time_ratio, 1.4);
+    assert_eq!(s.epoch_time_ratio, 1.0);
+    let time = targets::checks(&r)
+        .into_iter()
+        .find(|c| c.target.starts_with("training time"))
+        .unwrap();
+    assert_eq!(time.met, Some(true));
+    assert_eq!(time.measured, "1.000");
+    assert!(r.verdict.contains("whole runs 1.400×"), "{}", r.verdict);
 }
 
 #[test]

@@ -173,6 +173,10 @@ pub fn run(config: &Config, progress: &Progress) -> Result<BenchResults, SetupEr
             device: config.device.clone(),
             limit: config.limit,
             timeout_seconds: jobs.iter().map(|j| j.timeout.as_secs()).max().unwrap_or(0),
+            process_env: runner::PROCESS_ENV
+                .iter()
+                .map(|(name, value)| format!("{name}={value}"))
+                .collect(),
             python: config.python.display().to_string(),
             data: config.data.display().to_string(),
             output: out.display().to_string(),

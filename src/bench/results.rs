@@ -6,7 +6,8 @@
 //! ```text
 //! { "schema": "neuralc-bench/1", "neuralc_version", "started_at", "finished_at", "wall_seconds",
 //!   "settings":    { models, backends, epochs, repeat, seed, deterministic, threads, device, limit,
-//!                    timeout_seconds, python, data, output },
+//!                    timeout_seconds, process_env, python, data,
+//!                    output },
 //!   "environment": { os, cpu_model, cpu_cores, memory_gib, gpus, python_version, numpy_version,
 //!                    torch_version, tensorflow_version, keras_version, cuda_available },
 //!   "compile":     [ { model, backend, parse_us, validate_us, codegen_us, total_us, samples,
@@ -79,6 +80,9 @@ pub struct Settings {
     /// `--limit` passed to every script (first N training and test samples).
     pub limit: Option<u64>,
     pub timeout_seconds: u64,
+    /// Environment variables set for every training process (`NAME=value`).
+    #[serde(default)]
+    pub process_env: Vec<String>,
     pub python: String,
     pub data: String,
     pub output: String,
@@ -204,6 +208,10 @@ pub struct PairComparison {
     pub generated_train_seconds: f64,
     pub handwritten_train_seconds: f64,
     pub train_time_ratio: f64,
+    /// Epoch `i` of the generated run over epoch `i` of the hand-written run, for every
+    /// epoch both runs completed.
+    #[serde(default)]
+    pub epoch_time_ratios: Vec<f64>,
     pub generated_peak_rss_mb: f64,
     pub handwritten_peak_rss_mb: f64,
     pub peak_rss_ratio: f64,
@@ -231,6 +239,18 @@ pub struct Summary {
     pub train_time_ratio: f64,
     pub train_time_ratio_min: f64,
     pub train_time_ratio_max: f64,
+    /// Median of the paired epoch ratios of every pair (the training-time target statistic:
+    /// a spike in one epoch moves one sample, not a whole run).
+    #[serde(default = "nan")]
+    pub epoch_time_ratio: f64,
+    /// First and third quartile of the paired epoch ratios.
+    #[serde(default = "nan")]
+    pub epoch_time_ratio_q1: f64,
+    #[serde(default = "nan")]
+    pub epoch_time_ratio_q3: f64,
+    /// Number of paired epoch ratios.
+    #[serde(default)]
+    pub epoch_time_samples: u32,
     pub peak_rss_ratio: f64,
     pub peak_accelerator_ratio: Option<f64>,
     pub generated_train_seconds: f64,
@@ -267,11 +287,18 @@ pub struct Aggregate {
     pub scope: String,
     pub pairs: u32,
     pub train_time_ratio: f64,
+    /// Median of every paired epoch ratio in the scope.
+    #[serde(default = "nan")]
+    pub epoch_time_ratio: f64,
     pub peak_rss_ratio: f64,
     pub peak_accelerator_ratio: Option<f64>,
     pub max_abs_accuracy_diff: f64,
     pub params_equal: bool,
     pub losses_identical: bool,
+}
+
+fn nan() -> f64 {
+    f64::NAN
 }
 
 /// The whole `benchmark_results.json`.

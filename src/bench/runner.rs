@@ -11,6 +11,21 @@ const POLL: Duration = Duration::from_millis(500);
 /// Lines of stderr kept in the results for a failed run.
 const STDERR_TAIL_LINES: usize = 15;
 
+/// Environment variables every training process gets, on both sides alike (recorded in the
+/// results' settings).
+///
+/// The two glibc malloc thresholds stop the allocator from returning freed tensor buffers to
+/// the kernel after every batch: without them a PyTorch CPU epoch of the CNN takes about
+/// 5.5 million page faults and 40 % more time in its first epoch on a 2-core VM, and that
+/// kernel time is the noisiest part of a run. Allocators other than glibc's ignore them.
+pub const PROCESS_ENV: &[(&str, &str)] = &[
+    ("TF_CPP_MIN_LOG_LEVEL", "2"),
+    ("PYTHONUNBUFFERED", "1"),
+    ("PYTHONHASHSEED", "0"),
+    ("MALLOC_MMAP_THRESHOLD_", "1073741824"),
+    ("MALLOC_TRIM_THRESHOLD_", "4294967296"),
+];
+
 /// Arguments every script of one benchmark gets (scripts/TRAINING_CONTRACT.md §1).
 #[derive(Debug, Clone)]
 pub struct ScriptArgs {
@@ -101,11 +116,13 @@ pub fn run(
         stderr_tail: None,
         metrics: None,
     };
-    let expression = duct::cmd(&command[0], &command[1..])
+    let expression = PROCESS_ENV
+        .iter()
+        .fold(
+            duct::cmd(&command[0], &command[1..]),
+            |cmd, (name, value)| cmd.env(name, value),
+        )
         .dir(out_dir)
-        .env("TF_CPP_MIN_LOG_LEVEL", "2")
-        .env("PYTHONUNBUFFERED", "1")
-        .env("PYTHONHASHSEED", "0")
         .stdin_null()
         .stdout_path(out_dir.join(&stdout_log))
         .stderr_path(out_dir.join(&stderr_log))

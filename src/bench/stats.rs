@@ -20,6 +20,19 @@ pub fn median(values: &[f64]) -> Option<f64> {
     })
 }
 
+/// The `q`-quantile (0 ≤ q ≤ 1) with linear interpolation between order statistics
+/// (numpy's default); `None` when empty.
+pub fn quantile(values: &[f64], q: f64) -> Option<f64> {
+    if values.is_empty() {
+        return None;
+    }
+    let mut sorted = values.to_vec();
+    sorted.sort_by(|a, b| a.total_cmp(b));
+    let pos = q.clamp(0.0, 1.0) * (sorted.len() - 1) as f64;
+    let (lo, hi) = (pos.floor() as usize, pos.ceil() as usize);
+    Some(sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo as f64))
+}
+
 fn min_max(values: &[f64]) -> (f64, f64) {
     values
         .iter()
@@ -70,6 +83,12 @@ pub fn compare_pair(pair: u32, generated: &Metrics, handwritten: &Metrics) -> Pa
         generated_train_seconds: generated.train_seconds,
         handwritten_train_seconds: handwritten.train_seconds,
         train_time_ratio: ratio(generated.train_seconds, handwritten.train_seconds),
+        epoch_time_ratios: generated
+            .epochs
+            .iter()
+            .zip(&handwritten.epochs)
+            .map(|(g, h)| ratio(g.seconds, h.seconds))
+            .collect(),
         generated_peak_rss_mb: generated.peak_rss_mb,
         handwritten_peak_rss_mb: handwritten.peak_rss_mb,
         peak_rss_ratio: ratio(generated.peak_rss_mb, handwritten.peak_rss_mb),
@@ -144,6 +163,14 @@ pub fn compare(runs: &[Run], model: &str, backend: &str) -> Comparison {
     }
 }
 
+/// Every paired epoch ratio of the pairs, in order.
+fn epoch_ratios<'a>(pairs: impl IntoIterator<Item = &'a PairComparison>) -> Vec<f64> {
+    pairs
+        .into_iter()
+        .flat_map(|p| p.epoch_time_ratios.iter().copied())
+        .collect()
+}
+
 fn summarize(pairs: &[PairComparison], epoch_seconds: &[f64]) -> Option<Summary> {
     let of = |f: fn(&PairComparison) -> f64| -> f64 {
         median(&pairs.iter().map(f).collect::<Vec<_>>()).unwrap_or(f64::NAN)
@@ -155,11 +182,17 @@ fn summarize(pairs: &[PairComparison], epoch_seconds: &[f64]) -> Option<Summary>
         .iter()
         .filter_map(|p| p.peak_accelerator_ratio)
         .collect();
+    let epoch_ratios = epoch_ratios(pairs);
+    let quartile = |q| quantile(&epoch_ratios, q).unwrap_or(f64::NAN);
     Some(Summary {
         pairs: pairs.len() as u32,
         train_time_ratio: of(|p| p.train_time_ratio),
         train_time_ratio_min: lo,
         train_time_ratio_max: hi,
+        epoch_time_ratio: quartile(0.5),
+        epoch_time_ratio_q1: quartile(0.25),
+        epoch_time_ratio_q3: quartile(0.75),
+        epoch_time_samples: epoch_ratios.len() as u32,
         peak_rss_ratio: of(|p| p.peak_rss_ratio),
         peak_accelerator_ratio: median(&accelerator),
         generated_train_seconds: of(|p| p.generated_train_seconds),
@@ -198,6 +231,7 @@ pub fn aggregate<'a>(
         scope: scope.to_string(),
         pairs: pairs.len() as u32,
         train_time_ratio: of(|p| p.train_time_ratio),
+        epoch_time_ratio: median(&epoch_ratios(pairs.iter().copied())).unwrap_or(f64::NAN),
         peak_rss_ratio: of(|p| p.peak_rss_ratio),
         peak_accelerator_ratio: median(&accelerator),
         max_abs_accuracy_diff: pairs
@@ -231,6 +265,16 @@ mod tests {
         assert_eq!(median(&[4.0, 1.0, 3.0, 2.0]), Some(2.5));
         assert_eq!(median(&[7.5]), Some(7.5));
         assert_eq!(median(&[]), None);
+    }
+
+    #[test]
+    fn quantiles_interpolate_between_order_statistics() {
+        let v = [4.0, 1.0, 3.0, 2.0, 5.0];
+        assert_eq!(quantile(&v, 0.5), Some(3.0));
+        assert_eq!(quantile(&v, 0.25), Some(2.0));
+        assert_eq!(quantile(&[1.0, 2.0], 0.25), Some(1.25));
+        assert_eq!(quantile(&v, 1.0), Some(5.0));
+        assert_eq!(quantile(&[], 0.5), None);
     }
 
     #[test]
