@@ -449,7 +449,10 @@ def compare(doc, framework, results, count_key):
         problems.append(
             f"  {framework}: total {total:,} != neuralc {doc['backend_params'][count_key]:,}"
         )
-    if count_key == "tensorflow" and doc["total_params"] != doc["backend_params"]["tensorflow"]:
+    if (
+        count_key == "tensorflow"
+        and doc["total_params"] != doc["backend_params"]["tensorflow"]
+    ):
         problems.append(
             f"  {framework}: total_params {doc['total_params']:,} != backend_params.tensorflow"
         )

@@ -343,6 +343,7 @@ fn report_shows_environment_tables_verdict_and_failures() {
     );
     assert!(md.contains(&epoch_row), "{md}");
     assert!(md.contains("`PYTHONHASHSEED=0`"), "{md}");
+    assert!(md.contains("| epoch CPU time, s (all threads) |"), "{md}");
     let rss_row = format!(
         "| peak RSS, MB | {:.1} | {:.1} | ratio **{:.3}** |",
         a.peak_rss_mb,
@@ -421,41 +422,114 @@ fn verdict_reports_differing_losses_and_missed_targets() {
     );
 }
 
+/// Recorded metrics with five epochs of 1 s wall clock and 2 s CPU time, except the epochs
+/// listed in `wall` (epoch, seconds) and `cpu` (epoch, CPU seconds).
+fn five_epochs(device: &str, wall: &[(u32, f64)], cpu: Option<&[(u32, f64)]>) -> Metrics {
+    let mut m = recorded("pytorch", "seed0_a");
+    let template = m.epochs[0].clone();
+    let pick = |list: &[(u32, f64)], i: u32, default: f64| {
+        list.iter()
+            .find(|(e, _)| *e == i)
+            .map_or(default, |(_, s)| *s)
+    };
+    m.epochs = (1..=5)
+        .map(|i| {
+            let mut e = template.clone();
+            e.epoch = i;
+            e.seconds = pick(wall, i, 1.0);
+            e.cpu_seconds = cpu.map(|c| pick(c, i, 2.0));
+            e
+        })
+        .collect();
+    m.train_seconds = m.epochs.iter().map(|e| e.seconds).sum();
+    m.device = device.to_string();
+    m
+}
+
+fn time_check(r: &BenchResults) -> targets::Check {
+    targets::checks(r)
+        .into_iter()
+        .find(|c| c.target.starts_with("training time"))
+        .unwrap()
+}
+
 #[test]
 fn the_time_target_is_judged_on_paired_epochs_not_whole_runs() {
-    // Five equal epochs on both sides except one 3× spike in the generated run: the whole-run
-    // ratio is 1.4, the median of the paired epoch ratios stays 1.0.
-    let spiky = |spike: bool| {
-        let mut m = recorded("pytorch", "seed0_a");
-        let template = m.epochs[0].clone();
-        m.epochs = (1..=5)
-            .map(|i| {
-                let mut e = template.clone();
-                e.epoch = i;
-                e.seconds = if spike && i == 3 { 3.0 } else { 1.0 };
-                e
-            })
-            .collect();
-        m.train_seconds = m.epochs.iter().map(|e| e.seconds).sum();
-        m
-    };
+    // One 3× spike in the generated run: the whole-run ratio is 1.4, the median of the paired
+    // epoch ratios stays 1.0. Without CPU times the wall clock is judged.
     let r = results(
         vec![
-            run("pytorch", Side::Generated, 1, Some(spiky(true))),
-            run("pytorch", Side::Handwritten, 1, Some(spiky(false))),
+            run(
+                "pytorch",
+                Side::Generated,
+                1,
+                Some(five_epochs("cpu", &[(3, 3.0)], None)),
+            ),
+            run(
+                "pytorch",
+                Side::Handwritten,
+                1,
+                Some(five_epochs("cpu", &[], None)),
+            ),
         ],
         &["pytorch"],
     );
     let s = r.comparisons[0].summary.as_ref().unwrap();
     assert_eq!(s.train_time_ratio, 1.4);
     assert_eq!(s.epoch_time_ratio, 1.0);
-    let time = targets::checks(&r)
-        .into_iter()
-        .find(|c| c.target.starts_with("training time"))
-        .unwrap();
+    assert!(s.epoch_cpu_ratio.is_nan());
+    let time = time_check(&r);
     assert_eq!(time.met, Some(true));
     assert_eq!(time.measured, "1.000");
     assert!(r.verdict.contains("whole runs 1.400×"), "{}", r.verdict);
+}
+
+#[test]
+fn on_the_cpu_the_time_target_is_judged_on_cpu_time() {
+    // Three generated epochs stalled by scheduling (wall 2 s, CPU unchanged), and 4 % more CPU
+    // work in every generated epoch: the wall clock says 2.0, CPU time says 1.04.
+    let stalled: &[(u32, f64)] = &[(1, 2.0), (2, 2.0), (3, 2.0)];
+    let more_work: &[(u32, f64)] = &[(1, 2.08), (2, 2.08), (3, 2.08), (4, 2.08), (5, 2.08)];
+    let pair = |device: &str| {
+        results(
+            vec![
+                run(
+                    "pytorch",
+                    Side::Generated,
+                    1,
+                    Some(five_epochs(device, stalled, Some(more_work))),
+                ),
+                run(
+                    "pytorch",
+                    Side::Handwritten,
+                    1,
+                    Some(five_epochs(device, &[], Some(&[]))),
+                ),
+            ],
+            &["pytorch"],
+        )
+    };
+    let r = pair("cpu");
+    let s = r.comparisons[0].summary.as_ref().unwrap();
+    assert_eq!(s.epoch_time_ratio, 2.0);
+    assert!((s.epoch_cpu_ratio - 1.04).abs() < 1e-12);
+    let time = time_check(&r);
+    assert_eq!(time.met, Some(false), "1.04 is outside 0.97–1.03");
+    assert_eq!(time.measured, "1.040 (CPU time; wall clock 2.000)");
+    assert!(
+        r.verdict.contains("1.040× the CPU time per epoch"),
+        "{}",
+        r.verdict
+    );
+    // On an accelerator, CPU time says little: the wall clock is judged.
+    let gpu = pair("cuda:0");
+    let time = time_check(&gpu);
+    assert_eq!(time.measured, "2.000");
+    assert!(
+        gpu.verdict.contains("2.000× the epoch time"),
+        "{}",
+        gpu.verdict
+    );
 }
 
 #[test]

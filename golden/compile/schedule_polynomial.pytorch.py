@@ -328,6 +328,7 @@ def run(args):
     history = []
     for epoch in range(1, args.epochs + 1):
         epoch_start = time.perf_counter()
+        cpu_start = time.process_time()
         if world_size > 1:
             order.set_epoch(epoch)
         loss, accuracy = train_epoch(
@@ -350,6 +351,7 @@ def run(args):
             "val_loss": val_loss,
             "val_accuracy": val_accuracy,
             "seconds": time.perf_counter() - epoch_start,
+            "cpu_seconds": time.process_time() - cpu_start,
         }
         history.append(record)
         if not quiet:

@@ -205,12 +205,15 @@ class EpochLogger(keras.callbacks.Callback):
         self.quiet = quiet
         self.history = []
         self._epoch_start = 0.0
+        self._cpu_start = 0.0
 
     def on_epoch_begin(self, epoch, logs=None):
         self._epoch_start = time.perf_counter()
+        self._cpu_start = time.process_time()
 
     def on_epoch_end(self, epoch, logs=None):
         seconds = time.perf_counter() - self._epoch_start
+        cpu_seconds = time.process_time() - self._cpu_start
         logs = logs or {}
         has_val = "val_loss" in logs
         record = {
@@ -220,6 +223,7 @@ class EpochLogger(keras.callbacks.Callback):
             "val_loss": float(logs["val_loss"]) if has_val else None,
             "val_accuracy": float(logs["val_accuracy"]) if has_val else None,
             "seconds": seconds,
+            "cpu_seconds": cpu_seconds,
         }
         self.history.append(record)
         if not self.quiet:

@@ -208,7 +208,9 @@ class Report:
         self.data = {name: len(y) for name, (_, y) in arrays.items()}
         self.data_seconds = seconds
 
-    def epoch(self, epoch, loss, accuracy, val_loss, val_accuracy, seconds):
+    def epoch(
+        self, epoch, loss, accuracy, val_loss, val_accuracy, seconds, cpu_seconds
+    ):
         record = {
             "epoch": epoch,
             "loss": loss,
@@ -216,6 +218,7 @@ class Report:
             "val_loss": val_loss,
             "val_accuracy": val_accuracy,
             "seconds": seconds,
+            "cpu_seconds": cpu_seconds,
         }
         self.history.append(record)
         if not self.args.quiet:

@@ -6,8 +6,7 @@
 //! ```text
 //! { "schema": "neuralc-bench/1", "neuralc_version", "started_at", "finished_at", "wall_seconds",
 //!   "settings":    { models, backends, epochs, repeat, seed, deterministic, threads, device, limit,
-//!                    timeout_seconds, process_env, python, data,
-//!                    output },
+//!                    timeout_seconds, process_env, python, data, output },
 //!   "environment": { os, cpu_model, cpu_cores, memory_gib, gpus, python_version, numpy_version,
 //!                    torch_version, tensorflow_version, keras_version, cuda_available },
 //!   "compile":     [ { model, backend, parse_us, validate_us, codegen_us, total_us, samples,
@@ -16,12 +15,15 @@
 //!                      stderr_log, wall_seconds, exit_code, outcome, error, stderr_tail,
 //!                      metrics: <neuralc-metrics/1 object or null> } ],
 //!   "comparisons": [ { model, backend, pairs: [PairComparison], summary: Summary } ],
-//!   "aggregate":   [ { scope, pairs, train_time_ratio, peak_rss_ratio, peak_accelerator_ratio,
-//!                      max_abs_accuracy_diff, params_equal, losses_identical } ],
+//!   "aggregate":   [ { scope, pairs, train_time_ratio, epoch_time_ratio, epoch_cpu_ratio,
+//!                      peak_rss_ratio, peak_accelerator_ratio, max_abs_accuracy_diff, params_equal,
+//!                      losses_identical } ],
 //!   "failures", "verdict" }
 //! ```
 //!
-//! Ratios are generated / hand-written; differences are generated − hand-written.
+//! Ratios are generated / hand-written; differences are generated − hand-written. The
+//! training-time target is judged on `epoch_time_ratio`: the median over the paired epochs
+//! (epoch `i` of a generated run over epoch `i` of the hand-written run of the same pair).
 
 use serde::{Deserialize, Serialize};
 
@@ -193,6 +195,10 @@ pub struct Epoch {
     pub val_loss: Option<f64>,
     pub val_accuracy: Option<f64>,
     pub seconds: f64,
+    /// Process CPU time (all threads) over the same span as `seconds`; absent in metrics
+    /// written before it was part of the contract.
+    #[serde(default)]
+    pub cpu_seconds: Option<f64>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -212,6 +218,9 @@ pub struct PairComparison {
     /// epoch both runs completed.
     #[serde(default)]
     pub epoch_time_ratios: Vec<f64>,
+    /// The same for the epochs' CPU time, where both runs report it.
+    #[serde(default)]
+    pub epoch_cpu_ratios: Vec<f64>,
     pub generated_peak_rss_mb: f64,
     pub handwritten_peak_rss_mb: f64,
     pub peak_rss_ratio: f64,
@@ -241,16 +250,24 @@ pub struct Summary {
     pub train_time_ratio_max: f64,
     /// Median of the paired epoch ratios of every pair (the training-time target statistic:
     /// a spike in one epoch moves one sample, not a whole run).
-    #[serde(default = "nan")]
+    #[serde(default = "nan", deserialize_with = "nan_if_null")]
     pub epoch_time_ratio: f64,
     /// First and third quartile of the paired epoch ratios.
-    #[serde(default = "nan")]
+    #[serde(default = "nan", deserialize_with = "nan_if_null")]
     pub epoch_time_ratio_q1: f64,
-    #[serde(default = "nan")]
+    #[serde(default = "nan", deserialize_with = "nan_if_null")]
     pub epoch_time_ratio_q3: f64,
     /// Number of paired epoch ratios.
     #[serde(default)]
     pub epoch_time_samples: u32,
+    /// Median and quartiles of the paired epoch CPU-time ratios (NaN where the runs did not
+    /// report CPU time).
+    #[serde(default = "nan", deserialize_with = "nan_if_null")]
+    pub epoch_cpu_ratio: f64,
+    #[serde(default = "nan", deserialize_with = "nan_if_null")]
+    pub epoch_cpu_ratio_q1: f64,
+    #[serde(default = "nan", deserialize_with = "nan_if_null")]
+    pub epoch_cpu_ratio_q3: f64,
     pub peak_rss_ratio: f64,
     pub peak_accelerator_ratio: Option<f64>,
     pub generated_train_seconds: f64,
@@ -288,8 +305,11 @@ pub struct Aggregate {
     pub pairs: u32,
     pub train_time_ratio: f64,
     /// Median of every paired epoch ratio in the scope.
-    #[serde(default = "nan")]
+    #[serde(default = "nan", deserialize_with = "nan_if_null")]
     pub epoch_time_ratio: f64,
+    /// Median of every paired epoch CPU-time ratio in the scope.
+    #[serde(default = "nan", deserialize_with = "nan_if_null")]
+    pub epoch_cpu_ratio: f64,
     pub peak_rss_ratio: f64,
     pub peak_accelerator_ratio: Option<f64>,
     pub max_abs_accuracy_diff: f64,
@@ -299,6 +319,11 @@ pub struct Aggregate {
 
 fn nan() -> f64 {
     f64::NAN
+}
+
+/// serde_json writes a NaN as `null`; read it back as NaN.
+fn nan_if_null<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<f64, D::Error> {
+    Ok(Option::<f64>::deserialize(deserializer)?.unwrap_or(f64::NAN))
 }
 
 /// The whole `benchmark_results.json`.

@@ -89,6 +89,12 @@ pub fn compare_pair(pair: u32, generated: &Metrics, handwritten: &Metrics) -> Pa
             .zip(&handwritten.epochs)
             .map(|(g, h)| ratio(g.seconds, h.seconds))
             .collect(),
+        epoch_cpu_ratios: generated
+            .epochs
+            .iter()
+            .zip(&handwritten.epochs)
+            .filter_map(|(g, h)| Some(ratio(g.cpu_seconds?, h.cpu_seconds?)))
+            .collect(),
         generated_peak_rss_mb: generated.peak_rss_mb,
         handwritten_peak_rss_mb: handwritten.peak_rss_mb,
         peak_rss_ratio: ratio(generated.peak_rss_mb, handwritten.peak_rss_mb),
@@ -171,6 +177,14 @@ fn epoch_ratios<'a>(pairs: impl IntoIterator<Item = &'a PairComparison>) -> Vec<
         .collect()
 }
 
+/// Every paired epoch CPU-time ratio of the pairs, in order.
+fn cpu_ratios<'a>(pairs: impl IntoIterator<Item = &'a PairComparison>) -> Vec<f64> {
+    pairs
+        .into_iter()
+        .flat_map(|p| p.epoch_cpu_ratios.iter().copied())
+        .collect()
+}
+
 fn summarize(pairs: &[PairComparison], epoch_seconds: &[f64]) -> Option<Summary> {
     let of = |f: fn(&PairComparison) -> f64| -> f64 {
         median(&pairs.iter().map(f).collect::<Vec<_>>()).unwrap_or(f64::NAN)
@@ -184,6 +198,8 @@ fn summarize(pairs: &[PairComparison], epoch_seconds: &[f64]) -> Option<Summary>
         .collect();
     let epoch_ratios = epoch_ratios(pairs);
     let quartile = |q| quantile(&epoch_ratios, q).unwrap_or(f64::NAN);
+    let cpu = cpu_ratios(pairs);
+    let cpu_quartile = |q| quantile(&cpu, q).unwrap_or(f64::NAN);
     Some(Summary {
         pairs: pairs.len() as u32,
         train_time_ratio: of(|p| p.train_time_ratio),
@@ -193,6 +209,9 @@ fn summarize(pairs: &[PairComparison], epoch_seconds: &[f64]) -> Option<Summary>
         epoch_time_ratio_q1: quartile(0.25),
         epoch_time_ratio_q3: quartile(0.75),
         epoch_time_samples: epoch_ratios.len() as u32,
+        epoch_cpu_ratio: cpu_quartile(0.5),
+        epoch_cpu_ratio_q1: cpu_quartile(0.25),
+        epoch_cpu_ratio_q3: cpu_quartile(0.75),
         peak_rss_ratio: of(|p| p.peak_rss_ratio),
         peak_accelerator_ratio: median(&accelerator),
         generated_train_seconds: of(|p| p.generated_train_seconds),
@@ -232,6 +251,7 @@ pub fn aggregate<'a>(
         pairs: pairs.len() as u32,
         train_time_ratio: of(|p| p.train_time_ratio),
         epoch_time_ratio: median(&epoch_ratios(pairs.iter().copied())).unwrap_or(f64::NAN),
+        epoch_cpu_ratio: median(&cpu_ratios(pairs.iter().copied())).unwrap_or(f64::NAN),
         peak_rss_ratio: of(|p| p.peak_rss_ratio),
         peak_accelerator_ratio: median(&accelerator),
         max_abs_accuracy_diff: pairs

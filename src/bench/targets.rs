@@ -1,11 +1,12 @@
 //! The performance targets of the benchmark and how the measured numbers meet them.
 
-use crate::bench::results::{BenchResults, CompileTiming, Summary};
+use crate::bench::results::{BenchResults, Comparison, CompileTiming, Summary};
 
 /// Generated/hand-written training time: the median of the paired epoch ratios (epoch `i` of
 /// a generated run over epoch `i` of the hand-written run of the same pair) per model and
-/// backend. Whole-run ratios are reported beside it; on a shared 2-core VM one slow epoch
-/// moves a whole-run ratio by up to 20 %, but only one of the paired epoch samples.
+/// backend, judged on CPU time where both sides trained on the CPU and report it (see
+/// [`time_basis`]), on wall-clock time otherwise. Whole-run and wall-clock ratios are reported
+/// beside it.
 pub const TIME_RATIO: (f64, f64) = (0.97, 1.03);
 /// Generated/hand-written peak memory (RSS and accelerator).
 pub const MEMORY_RATIO: (f64, f64) = (0.95, 1.05);
@@ -56,6 +57,28 @@ pub fn significant(x: f64) -> String {
     format!("{x:.decimals$}")
 }
 
+/// Which clock the training-time target of one comparison is judged on, and its ratio.
+///
+/// CPU time (all threads of the process) when every run of the comparison trained on the
+/// CPU and reported it: on a 2-vCPU VM the wall-clock time of the same Keras epoch flips
+/// between 1.4 s and 2.6 s with scheduling while its CPU time stays within a few percent, so
+/// wall-clock medians of a few pairs cannot resolve ±3 %. On an accelerator CPU time says
+/// little about the training, so the wall clock is used there.
+pub fn time_basis(results: &BenchResults, comparison: &Comparison) -> Option<(&'static str, f64)> {
+    let summary = comparison.summary.as_ref()?;
+    let on_cpu = results
+        .runs
+        .iter()
+        .filter(|r| r.model == comparison.model && r.backend == comparison.backend)
+        .filter_map(|r| r.metrics.as_ref())
+        .all(|m| m.device == "cpu");
+    Some(if on_cpu && summary.epoch_cpu_ratio.is_finite() {
+        ("CPU", summary.epoch_cpu_ratio)
+    } else {
+        ("wall-clock", summary.epoch_time_ratio)
+    })
+}
+
 /// Evaluates every target on the results.
 pub fn checks(results: &BenchResults) -> Vec<Check> {
     let summaries: Vec<&Summary> = results
@@ -66,7 +89,19 @@ pub fn checks(results: &BenchResults) -> Vec<Check> {
     let measured = |f: fn(&Summary) -> f64| summaries.iter().map(|s| f(s)).collect::<Vec<f64>>();
     let some = |ok: bool| (!summaries.is_empty()).then_some(ok);
 
-    let time = measured(|s| s.epoch_time_ratio);
+    let bases: Vec<(&str, f64)> = results
+        .comparisons
+        .iter()
+        .filter_map(|c| time_basis(results, c))
+        .collect();
+    let time: Vec<f64> = bases.iter().map(|(_, r)| *r).collect();
+    let wall = measured(|s| s.epoch_time_ratio);
+    let clocks = {
+        let mut names: Vec<&str> = bases.iter().map(|(b, _)| *b).collect();
+        names.sort_unstable();
+        names.dedup();
+        names.join(" / ")
+    };
     let rss = measured(|s| s.peak_rss_ratio);
     let accel: Vec<f64> = summaries
         .iter()
@@ -77,7 +112,15 @@ pub fn checks(results: &BenchResults) -> Vec<Check> {
         Check {
             target: "training time, generated / hand-written (median of paired epochs, per model and backend)",
             required: format!("{:.2}–{:.2}", TIME_RATIO.0, TIME_RATIO.1),
-            measured: range_text(&time, 3),
+            measured: if clocks == "wall-clock" || time.is_empty() {
+                range_text(&time, 3)
+            } else {
+                format!(
+                    "{} ({clocks} time; wall clock {})",
+                    range_text(&time, 3),
+                    range_text(&wall, 3)
+                )
+            },
             met: some(time.iter().all(|&r| within(r, TIME_RATIO))),
         },
         Check {

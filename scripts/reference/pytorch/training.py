@@ -101,6 +101,7 @@ def run(args, spec, build_model):
     generator = torch.Generator().manual_seed(args.seed)
     for epoch in range(1, args.epochs + 1):
         epoch_start = time.perf_counter()
+        cpu_start = time.process_time()
         loss, accuracy = train_epoch(
             model, criterion, optimizer, x_train, y_train, args.batch_size, generator
         )
@@ -108,7 +109,10 @@ def run(args, spec, build_model):
             evaluate(model, x_val, y_val) if len(y_val) else (None, None)
         )
         seconds = time.perf_counter() - epoch_start
-        report.epoch(epoch, loss, accuracy, val_loss, val_accuracy, seconds)
+        cpu_seconds = time.process_time() - cpu_start
+        report.epoch(
+            epoch, loss, accuracy, val_loss, val_accuracy, seconds, cpu_seconds
+        )
 
     report.test(*evaluate(model, x_test, y_test))
 
