@@ -111,10 +111,10 @@ pub fn verdict(results: &BenchResults, checks: &[Check]) -> String {
         format!("Targets missed: {}.", missed.join("; "))
     });
     let s = &results.settings;
-    if s.epochs < 5 || s.limit.is_some() || s.repeat < 3 {
+    if s.epochs < 5 || s.limit.is_some() || s.repeat < 5 {
         parts.push(format!(
             "This was a short run ({} epoch{}{}, {} pair{}), so its timing ratios carry start-up and \
-             scheduling noise; `neuralc bench --epochs 5 --repeat 3` gives firmer figures.",
+             scheduling noise; `neuralc bench --epochs 5 --repeat 9` gives firmer figures.",
             s.epochs,
             plural(s.epochs as usize),
             s.limit.map(|n| format!(", first {n} samples")).unwrap_or_default(),
