@@ -362,3 +362,33 @@ impl Metrics {
         Ok(metrics)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Aggregate;
+
+    #[test]
+    fn a_ratio_that_could_not_be_measured_round_trips_as_nan() {
+        let aggregate = Aggregate {
+            scope: "all".into(),
+            pairs: 1,
+            train_time_ratio: 1.0,
+            epoch_time_ratio: 1.0,
+            epoch_cpu_ratio: f64::NAN,
+            peak_rss_ratio: 1.0,
+            peak_accelerator_ratio: None,
+            max_abs_accuracy_diff: 0.0,
+            params_equal: true,
+            losses_identical: true,
+        };
+        let json = serde_json::to_string(&aggregate).unwrap();
+        assert!(json.contains("\"epoch_cpu_ratio\":null"), "{json}");
+        let back: Aggregate = serde_json::from_str(&json).unwrap();
+        assert!(back.epoch_cpu_ratio.is_nan());
+        assert_eq!(back.epoch_time_ratio, 1.0);
+        // Results written before the field existed still parse.
+        let old = json.replace("\"epoch_cpu_ratio\":null,", "");
+        let back: Aggregate = serde_json::from_str(&old).unwrap();
+        assert!(back.epoch_cpu_ratio.is_nan());
+    }
+}

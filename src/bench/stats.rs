@@ -169,20 +169,24 @@ pub fn compare(runs: &[Run], model: &str, backend: &str) -> Comparison {
     }
 }
 
-/// Every paired epoch ratio of the pairs, in order.
-fn epoch_ratios<'a>(pairs: impl IntoIterator<Item = &'a PairComparison>) -> Vec<f64> {
+/// One kind of paired epoch ratio (`epoch_time_ratios` or `epoch_cpu_ratios`) of every pair,
+/// in order.
+fn paired<'a>(
+    pairs: impl IntoIterator<Item = &'a PairComparison>,
+    ratios: fn(&PairComparison) -> &[f64],
+) -> Vec<f64> {
     pairs
         .into_iter()
-        .flat_map(|p| p.epoch_time_ratios.iter().copied())
+        .flat_map(|p| ratios(p).iter().copied())
         .collect()
 }
 
-/// Every paired epoch CPU-time ratio of the pairs, in order.
-fn cpu_ratios<'a>(pairs: impl IntoIterator<Item = &'a PairComparison>) -> Vec<f64> {
-    pairs
-        .into_iter()
-        .flat_map(|p| p.epoch_cpu_ratios.iter().copied())
-        .collect()
+fn wall(p: &PairComparison) -> &[f64] {
+    &p.epoch_time_ratios
+}
+
+fn cpu(p: &PairComparison) -> &[f64] {
+    &p.epoch_cpu_ratios
 }
 
 fn summarize(pairs: &[PairComparison], epoch_seconds: &[f64]) -> Option<Summary> {
@@ -196,10 +200,10 @@ fn summarize(pairs: &[PairComparison], epoch_seconds: &[f64]) -> Option<Summary>
         .iter()
         .filter_map(|p| p.peak_accelerator_ratio)
         .collect();
-    let epoch_ratios = epoch_ratios(pairs);
+    let epoch_ratios = paired(pairs, wall);
     let quartile = |q| quantile(&epoch_ratios, q).unwrap_or(f64::NAN);
-    let cpu = cpu_ratios(pairs);
-    let cpu_quartile = |q| quantile(&cpu, q).unwrap_or(f64::NAN);
+    let cpu_ratios = paired(pairs, cpu);
+    let cpu_quartile = |q| quantile(&cpu_ratios, q).unwrap_or(f64::NAN);
     Some(Summary {
         pairs: pairs.len() as u32,
         train_time_ratio: of(|p| p.train_time_ratio),
@@ -250,8 +254,8 @@ pub fn aggregate<'a>(
         scope: scope.to_string(),
         pairs: pairs.len() as u32,
         train_time_ratio: of(|p| p.train_time_ratio),
-        epoch_time_ratio: median(&epoch_ratios(pairs.iter().copied())).unwrap_or(f64::NAN),
-        epoch_cpu_ratio: median(&cpu_ratios(pairs.iter().copied())).unwrap_or(f64::NAN),
+        epoch_time_ratio: median(&paired(pairs.iter().copied(), wall)).unwrap_or(f64::NAN),
+        epoch_cpu_ratio: median(&paired(pairs.iter().copied(), cpu)).unwrap_or(f64::NAN),
         peak_rss_ratio: of(|p| p.peak_rss_ratio),
         peak_accelerator_ratio: median(&accelerator),
         max_abs_accuracy_diff: pairs
