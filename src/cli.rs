@@ -50,6 +50,9 @@ pub struct CheckArgs {
     /// Skip the shape checks (names, parameters and training settings are still checked).
     #[arg(long)]
     pub no_validation: bool,
+    /// Print nothing for valid files (by default each gets an `ok` line on stderr).
+    #[arg(short, long)]
+    pub quiet: bool,
 }
 
 #[derive(Debug, Args)]

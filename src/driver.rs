@@ -29,25 +29,70 @@ pub fn display_path(path: &Path) -> String {
     path.to_string_lossy().replace('\\', "/")
 }
 
-/// Reads a model file, or explains in one line why it cannot be read.
+/// The largest model file neuralc reads, in bytes (8 MiB). Real models are a few KB; a
+/// 100,000-layer model (the expansion limit, E0024) is under 2 MB. Past it the file is
+/// refused with one line, before it is read whole.
+pub const MAX_SOURCE_BYTES: u64 = 8 * 1024 * 1024;
+
+/// Reads a model file, or explains in one line why it cannot be read: it does not exist,
+/// is not a regular file or a pipe (`/dev/zero`, a directory), is larger than
+/// [`MAX_SOURCE_BYTES`], or is not UTF-8.
 pub fn read_source(path: &Path) -> Result<String, String> {
+    use std::io::Read as _;
+    use std::os::unix::fs::FileTypeExt;
     let shown = display_path(path);
-    if path.is_dir() {
-        return Err(format!("error: `{shown}` is a directory, not a model file"));
-    }
-    let bytes = std::fs::read(path).map_err(|e| match e.kind() {
+    let open_error = |e: std::io::Error| match e.kind() {
         std::io::ErrorKind::NotFound => format!("error: `{shown}` does not exist"),
         std::io::ErrorKind::PermissionDenied => {
             format!("error: cannot read `{shown}`: permission denied")
         }
         _ => format!("error: cannot read `{shown}`: {e}"),
-    })?;
+    };
+    let meta = std::fs::metadata(path).map_err(open_error)?;
+    let kind = meta.file_type();
+    if kind.is_dir() {
+        return Err(format!("error: `{shown}` is a directory, not a model file"));
+    }
+    if !kind.is_file() && !kind.is_fifo() {
+        return Err(format!(
+            "error: `{shown}` is not a regular file (a device or socket); model files are read from files or pipes"
+        ));
+    }
+    let too_large = || {
+        format!(
+            "error: `{shown}` is larger than {} MiB; neuralc reads model files up to that size",
+            MAX_SOURCE_BYTES / (1024 * 1024)
+        )
+    };
+    if meta.len() > MAX_SOURCE_BYTES {
+        return Err(too_large());
+    }
+    let file = std::fs::File::open(path).map_err(open_error)?;
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.take(MAX_SOURCE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("error: cannot read `{shown}`: {e}"))?;
+    if bytes.len() as u64 > MAX_SOURCE_BYTES {
+        return Err(too_large());
+    }
     String::from_utf8(bytes).map_err(|e| {
         format!(
             "error: `{shown}` is not valid UTF-8 (invalid byte at offset {}); model files must be UTF-8 text",
             e.utf8_error().valid_up_to()
         )
     })
+}
+
+/// Prints a command's result on stdout: exit 0, quietly also when the reader went away
+/// (`| head -1`); exit 1 with one line on any other write error (a full disk).
+pub fn print_result(text: &str) -> u8 {
+    match crate::output::stdout(text) {
+        Ok(()) => EXIT_OK,
+        Err(e) => {
+            crate::say!("error: cannot write to stdout: {e}");
+            EXIT_INVALID
+        }
+    }
 }
 
 /// A loaded, parsed file with its diagnostics so far.
@@ -75,7 +120,7 @@ impl Loaded {
         self.diags
             .sort_by_key(|d| (d.primary_span().start, d.code.id));
         self.diags.dedup();
-        eprint!("{}", render_all(&self.diags, &self.source(), color));
+        crate::output::stderr(&render_all(&self.diags, &self.source(), color));
     }
 }
 
@@ -102,7 +147,7 @@ pub fn load_model(
     color: bool,
 ) -> Result<(Loaded, crate::sema::model::Model), u8> {
     let mut loaded = load(path).map_err(|msg| {
-        eprintln!("{msg}");
+        crate::say!("{msg}");
         EXIT_INVALID
     })?;
     let mut model = None;
@@ -117,7 +162,7 @@ pub fn load_model(
             }
             Err(msg) => {
                 loaded.print_diagnostics(color);
-                eprintln!("error: {msg}");
+                crate::say!("error: {msg}");
                 return Err(EXIT_INVALID);
             }
         }

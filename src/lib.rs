@@ -18,6 +18,8 @@ pub mod diagnostic;
 pub mod dict;
 /// Reading sources and printing diagnostics, shared by the commands.
 pub mod driver;
+/// Stdout, stderr and output files: quiet on closed pipes, atomic, never over an input.
+pub mod output;
 /// Rendering diagnostics with ariadne.
 pub mod report;
 /// The layer catalog, shape inference and parameter counts.

@@ -3,7 +3,7 @@
 
 use crate::bench::{self, Config, SetupError, progress::Progress};
 use crate::cli::{BenchArgs, BenchDevice};
-use crate::driver::{EXIT_INVALID, EXIT_OK};
+use crate::driver::{self, EXIT_INVALID, EXIT_OK};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -16,7 +16,7 @@ pub fn run(args: &BenchArgs) -> u8 {
     let config = match config(args) {
         Ok(c) => c,
         Err(msg) => {
-            eprintln!("error: {msg}");
+            crate::say!("error: {msg}");
             return EXIT_ENVIRONMENT;
         }
     };
@@ -27,7 +27,7 @@ pub fn run(args: &BenchArgs) -> u8 {
     let results = match outcome {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("error: {e}");
+            crate::say!("error: {e}");
             return match e {
                 SetupError::Environment(_) => EXIT_ENVIRONMENT,
                 SetupError::Output(_) | SetupError::Compile(_) => EXIT_INVALID,
@@ -35,26 +35,31 @@ pub fn run(args: &BenchArgs) -> u8 {
         }
     };
     let out = &config.output;
-    if args.json {
+    let printed = if args.json {
         match serde_json::to_string_pretty(&results) {
-            Ok(json) => println!("{json}"),
+            Ok(json) => driver::print_result(&format!("{json}\n")),
             Err(e) => {
-                eprintln!("error: cannot serialize the results: {e}");
-                return EXIT_INVALID;
+                crate::say!("error: cannot serialize the results: {e}");
+                EXIT_INVALID
             }
         }
     } else if args.report {
-        print!("{}", bench::report::render(&results));
+        driver::print_result(&bench::report::render(&results))
+    } else {
+        EXIT_OK
+    };
+    if printed != EXIT_OK {
+        return printed;
     }
-    eprintln!("bench: {}", results.verdict);
-    eprintln!(
+    crate::say!("bench: {}", results.verdict);
+    crate::say!(
         "bench: wrote {}, {} and {}",
         out.join(bench::REPORT_FILE).display(),
         out.join(bench::RESULTS_FILE).display(),
         out.join(bench::report::CHART_FILE).display()
     );
     if results.failures > 0 {
-        eprintln!(
+        crate::say!(
             "error: {} of {} training runs failed; see “Failed runs” in {}",
             results.failures,
             results.runs.len(),

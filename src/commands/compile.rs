@@ -3,12 +3,11 @@
 use crate::cli::{CompileArgs, CompileBackend};
 use crate::codegen::{self, Backend, Options};
 use crate::driver::{self, EXIT_INVALID, EXIT_OK};
-use std::io::Write as _;
 use std::path::Path;
 
 pub fn run(args: &CompileArgs, color: bool) -> u8 {
     if args.no_validation {
-        eprintln!(
+        crate::say!(
             "warning: --no-validation: shapes were not checked; the script may fail when run"
         );
     }
@@ -52,44 +51,33 @@ pub fn run(args: &CompileArgs, color: bool) -> u8 {
         }
     };
     loaded.print_diagnostics(color);
-    let written = match &args.output {
-        Some(out) => write_atomically(out, &text),
-        None => std::io::stdout().lock().write_all(text.as_bytes()),
+    let Some(out) = &args.output else {
+        return driver::print_result(&text);
     };
-    match written {
+    if let Some(module) = shadowed_module(out) {
+        crate::say!(
+            "warning: `{}` shadows the `{module}` package: `import {module}` in the script (and in anything run from its folder) would load the script itself; choose another name, e.g. `model.py`",
+            driver::display_path(out)
+        );
+    }
+    match crate::output::write_atomically(out, &text, &[&args.file]) {
         Ok(()) => EXIT_OK,
         Err(e) => {
-            let shown = args
-                .output
-                .as_deref()
-                .map_or("stdout".into(), driver::display_path);
-            eprintln!("error: cannot write `{shown}`: {e}");
+            crate::say!("error: cannot write `{}`: {e}", driver::display_path(out));
             EXIT_INVALID
         }
     }
 }
 
-/// Writes `text` to a temporary file beside `path`, then renames it over `path`, so a
-/// reader never sees a half-written script and a failed run leaves the old file intact.
-fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    let name = path.file_name().ok_or_else(|| {
-        std::io::Error::new(
-            std::io::ErrorKind::InvalidInput,
-            "the output path names no file",
-        )
-    })?;
-    let tmp = dir.join(format!(
-        ".{}.{}.tmp",
-        name.to_string_lossy(),
-        std::process::id()
-    ));
-    let result = std::fs::write(&tmp, text).and_then(|()| std::fs::rename(&tmp, path));
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
+/// The Python packages a generated script imports (either backend). A script named after
+/// one (`torch.py`) is found first on `sys.path` and shadows it.
+const IMPORTED_PACKAGES: [&str; 4] = ["keras", "numpy", "tensorflow", "torch"];
+
+/// The package that a script written to `path` would shadow, if any.
+fn shadowed_module(path: &Path) -> Option<&'static str> {
+    let stem = path.file_stem()?.to_str()?;
+    let is_python = path.extension().is_some_and(|e| e == "py");
+    IMPORTED_PACKAGES
+        .into_iter()
+        .find(|m| is_python && stem == *m)
 }

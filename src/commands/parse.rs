@@ -1,13 +1,13 @@
 //! `neuralc parse FILE --emit ast-json`: the parsed model in the original tool's layout.
 
 use crate::cli::{Emit, ParseArgs};
-use crate::driver::{self, EXIT_INVALID, EXIT_OK};
+use crate::driver::{self, EXIT_INVALID};
 
 pub fn run(args: &ParseArgs, color: bool) -> u8 {
     let mut loaded = match driver::load(&args.file) {
         Ok(l) => l,
         Err(msg) => {
-            eprintln!("{msg}");
+            crate::say!("{msg}");
             return EXIT_INVALID;
         }
     };
@@ -21,11 +21,10 @@ pub fn run(args: &ParseArgs, color: bool) -> u8 {
     match args.emit {
         Emit::AstJson => {
             let json = crate::dict::program_json(program);
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&json).expect("JSON values always serialise")
-            );
+            let mut text =
+                serde_json::to_string_pretty(&json).expect("JSON values always serialise");
+            text.push('\n');
+            driver::print_result(&text)
         }
     }
-    EXIT_OK
 }

@@ -20,7 +20,7 @@
 //!   reports (PyTorch RNNs carry two bias vectors; BatchNorm statistics are buffers).
 
 use crate::cli::ShapesArgs;
-use crate::driver::{self, EXIT_OK};
+use crate::driver;
 use crate::sema::catalog::Emit;
 use crate::sema::model::Shape;
 use crate::sema::model::{Layer, Model, Param, ParamCount};
@@ -35,17 +35,17 @@ pub fn run(args: &ShapesArgs, color: bool) -> u8 {
         };
     loaded.print_diagnostics(color);
     if args.json {
-        let text = serde_json::to_string_pretty(&model_json(&model))
+        let mut text = serde_json::to_string_pretty(&model_json(&model))
             .expect("JSON values always serialise");
-        println!("{text}");
+        text.push('\n');
+        driver::print_result(&text)
     } else {
-        print!("{}", table(&model));
+        driver::print_result(&table(&model))
     }
-    EXIT_OK
 }
 
 /// `1,234,567`.
-fn grouped(n: u64) -> String {
+pub fn grouped(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {

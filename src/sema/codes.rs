@@ -58,3 +58,7 @@ pub const LOSS_MISMATCH: Code = Code::new(
     "E0130",
     "warning: a loss that does not fit the output layer",
 );
+pub const SIZE_TOO_LARGE: Code = Code::new(
+    "E0131",
+    "a size or parameter count past the representable range (int64)",
+);

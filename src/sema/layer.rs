@@ -165,7 +165,8 @@ impl Checker<'_> {
                 wrapper(spec, &r.args, input, &inner)
             }
             _ => shapes::infer(spec, &r.args, input),
-        };
+        }
+        .and_then(|(shape, params)| shapes::representable(spec.name, shape, params));
         let (output_shape, params) = match outcome {
             Ok(x) => x,
             Err(e) if self.validate => {
@@ -320,7 +321,7 @@ pub(crate) fn wrapper(
                 .iter()
                 .any(|a| a.name == "merge_mode" && a.value == Param::Str("concat".into()));
             if concat && let Some(Some(n)) = out.last_mut() {
-                *n *= 2;
+                *n = n.saturating_mul(2);
             }
             Ok((out, inner_params + inner_params))
         }

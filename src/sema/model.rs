@@ -65,14 +65,16 @@ pub struct ParamCount {
     pub non_trainable: u64,
 }
 
+/// Saturating: a sum past `u64::MAX` stays past [`crate::sema::shapes::MAX_SIZE`] and is
+/// reported (E0131), never wrapped.
 impl std::ops::Add for ParamCount {
     type Output = ParamCount;
     fn add(self, o: ParamCount) -> ParamCount {
         ParamCount {
-            keras: self.keras + o.keras,
-            pytorch: self.pytorch + o.pytorch,
-            trainable: self.trainable + o.trainable,
-            non_trainable: self.non_trainable + o.non_trainable,
+            keras: self.keras.saturating_add(o.keras),
+            pytorch: self.pytorch.saturating_add(o.pytorch),
+            trainable: self.trainable.saturating_add(o.trainable),
+            non_trainable: self.non_trainable.saturating_add(o.non_trainable),
         }
     }
 }

@@ -186,6 +186,50 @@ fn sequence(name: &str, input: &Shape) -> Result<(), ShapeError> {
     Ok(())
 }
 
+/// The largest size or parameter count neuralc accepts: PyTorch and TensorFlow index
+/// tensors with `int64`. A layer whose output size or count passes it is refused (E0131)
+/// instead of wrapping around.
+pub const MAX_SIZE: u64 = i64::MAX as u64;
+
+/// The product of `factors`, saturating at `u64::MAX` (past [`MAX_SIZE`], so
+/// [`representable`] reports it rather than a wrapped number).
+fn mul<const N: usize>(factors: [u64; N]) -> u64 {
+    factors.into_iter().fold(1, u64::saturating_mul)
+}
+
+/// The sum of `terms`, saturating like [`mul`].
+fn sum<const N: usize>(terms: [u64; N]) -> u64 {
+    terms.into_iter().fold(0, u64::saturating_add)
+}
+
+/// The product of a shape's sizes; `None` when one is symbolic. Saturates like [`mul`].
+fn volume(shape: &[Option<u64>]) -> Option<u64> {
+    shape
+        .iter()
+        .try_fold(1u64, |acc, d| d.map(|n| acc.saturating_mul(n)))
+}
+
+/// Refuses an output shape or parameter count past [`MAX_SIZE`] (E0131).
+pub fn representable(
+    name: &str,
+    shape: Shape,
+    params: ParamCount,
+) -> Result<(Shape, ParamCount), ShapeError> {
+    let too_large = shape.iter().flatten().any(|&d| d > MAX_SIZE)
+        || volume(&shape).is_some_and(|v| v > MAX_SIZE)
+        || params.keras.max(params.pytorch) > MAX_SIZE;
+    if too_large {
+        return err(
+            codes::SIZE_TOO_LARGE,
+            format!(
+                "{name}'s output size or parameter count passes {MAX_SIZE}, the largest int64 size a framework can index"
+            ),
+            "use smaller input sizes, or downsample (pooling, strides) before this layer",
+        );
+    }
+    Ok((shape, params))
+}
+
 /// Output length of a sliding window along one axis.
 fn window(
     name: &str,
@@ -223,11 +267,11 @@ fn pad_amounts(args: &[Arg], rank: usize) -> Vec<u64> {
         Some(Param::List(items)) => items
             .iter()
             .map(|item| match item {
-                Param::List(pair) => pair.iter().map(amount).sum(),
-                p => 2 * amount(p),
+                Param::List(pair) => pair.iter().map(amount).fold(0, u64::saturating_add),
+                p => mul([2, amount(p)]),
             })
             .collect(),
-        Some(p) => vec![2 * amount(p); rank],
+        Some(p) => vec![mul([2, amount(p)]); rank],
         None => vec![2; rank],
     }
 }
@@ -274,12 +318,9 @@ pub fn infer(
             let units = int(args, "units").unwrap_or(0);
             let mut out = input.clone();
             *out.last_mut().expect("checked non-empty") = Some(units);
-            Ok((out, same(inp * units + bias(units))))
+            Ok((out, same(sum([mul([inp, units]), bias(units)]))))
         }
-        Rule::Flatten => {
-            let total = input.iter().try_fold(1u64, |acc, d| d.map(|n| acc * n));
-            Ok((vec![total], ParamCount::default()))
-        }
+        Rule::Flatten => Ok((vec![volume(input)], ParamCount::default())),
         Rule::Conv { rank } | Rule::DepthwiseConv { rank } | Rule::SeparableConv { rank } => {
             let (dims, channels) = spatial(name, input, rank)?;
             let r = usize::from(rank);
@@ -289,10 +330,10 @@ pub fn infer(
             let pad = text(args, "padding") != "valid";
             let mut out = Vec::with_capacity(r + 1);
             for i in 0..r {
-                let eff = dil[i] * (k[i] - 1) + 1;
+                let eff = sum([mul([dil[i], k[i].saturating_sub(1)]), 1]);
                 out.push(window(name, axis_name(r, i), dims[i], eff, s[i], pad)?);
             }
-            let kprod: u64 = k.iter().product();
+            let kprod = k.iter().fold(1u64, |acc, &n| acc.saturating_mul(n));
             let dm = int(args, "depth_multiplier").unwrap_or(1);
             let (filters, weights) = match spec.rule {
                 Rule::Conv { .. } => {
@@ -300,14 +341,18 @@ pub fn infer(
                     let g = int(args, "groups").unwrap_or(1);
                     divides(name, "groups", g, "the input channels", channels)?;
                     divides(name, "groups", g, "filters", f)?;
-                    (f, kprod * (channels / g) * f + bias(f))
+                    (f, sum([mul([kprod, channels / g, f]), bias(f)]))
                 }
                 Rule::DepthwiseConv { .. } => {
-                    (channels * dm, kprod * channels * dm + bias(channels * dm))
+                    let out = mul([channels, dm]);
+                    (out, sum([mul([kprod, out]), bias(out)]))
                 }
                 _ => {
                     let f = int(args, "filters").unwrap_or(0);
-                    (f, kprod * channels * dm + channels * dm * f + bias(f))
+                    (
+                        f,
+                        sum([mul([kprod, channels, dm]), mul([channels, dm, f]), bias(f)]),
+                    )
                 }
             };
             out.push(Some(filters));
@@ -323,9 +368,9 @@ pub fn infer(
                 .map(|i| {
                     dims[i].map(|n| {
                         if pad {
-                            n * s[i]
+                            mul([n, s[i]])
                         } else {
-                            (n - 1) * s[i] + k[i].max(s[i])
+                            sum([mul([n.saturating_sub(1), s[i]]), k[i].max(s[i])])
                         }
                     })
                 })
@@ -334,7 +379,14 @@ pub fn infer(
             out.push(Some(f));
             Ok((
                 out,
-                same(k.iter().product::<u64>() * channels * f + bias(f)),
+                same(sum([
+                    mul([
+                        k.iter().fold(1u64, |acc, &n| acc.saturating_mul(n)),
+                        channels,
+                        f,
+                    ]),
+                    bias(f),
+                ])),
             ))
         }
         Rule::Pool { rank } => {
@@ -358,7 +410,7 @@ pub fn infer(
             let (dims, channels) = spatial(name, input, rank)?;
             let r = usize::from(rank);
             let f = sizes(args, "size", r).unwrap_or_else(|| vec![1; r]);
-            let mut out: Shape = (0..r).map(|i| dims[i].map(|n| n * f[i])).collect();
+            let mut out: Shape = (0..r).map(|i| dims[i].map(|n| mul([n, f[i]]))).collect();
             out.push(Some(channels));
             Ok((out, ParamCount::default()))
         }
@@ -366,17 +418,19 @@ pub fn infer(
             let (dims, channels) = spatial(name, input, rank)?;
             let r = usize::from(rank);
             let pads = pad_amounts(args, r);
-            let mut out: Shape = (0..r).map(|i| dims[i].map(|n| n + pads[i])).collect();
+            let mut out: Shape = (0..r)
+                .map(|i| dims[i].map(|n| n.saturating_add(pads[i])))
+                .collect();
             out.push(Some(channels));
             Ok((out, ParamCount::default()))
         }
         Rule::BatchNorm => {
             let c = last(name, input)?;
             let count = ParamCount {
-                keras: 4 * c,
-                pytorch: 2 * c,
-                trainable: 2 * c,
-                non_trainable: 2 * c,
+                keras: mul([4, c]),
+                pytorch: mul([2, c]),
+                trainable: mul([2, c]),
+                non_trainable: mul([2, c]),
             };
             Ok((input.clone(), count))
         }
@@ -385,7 +439,7 @@ pub fn infer(
             if let Some(g) = int(args, "groups") {
                 divides(name, "groups", g, "the channels", c)?;
             }
-            Ok((input.clone(), same(2 * c)))
+            Ok((input.clone(), same(mul([2, c]))))
         }
         Rule::Embedding => {
             if input.len() != 1 {
@@ -409,17 +463,20 @@ pub fn infer(
             let dim = int(args, "output_dim").unwrap_or(0);
             let mut out = input.clone();
             out.push(Some(dim));
-            Ok((out, same(vocab * dim)))
+            Ok((out, same(mul([vocab, dim]))))
         }
         Rule::Recurrent { gates } => {
             sequence(name, input)?;
             let f = last(name, input)?;
             let u = int(args, "units").unwrap_or(0);
             let g = u64::from(gates);
-            let weights = g * u * (f + u);
+            let weights = mul([g, u, sum([f, u])]);
             let keras_biases = if gates == 3 { 2 } else { 1 };
             let (keras, pytorch) = if flag(args, "use_bias") {
-                (weights + keras_biases * g * u, weights + 2 * g * u)
+                (
+                    sum([weights, mul([keras_biases, g, u])]),
+                    sum([weights, mul([2, g, u])]),
+                )
             } else {
                 (weights, weights)
             };
@@ -444,7 +501,13 @@ pub fn infer(
             let h = int(args, "num_heads").unwrap_or(1);
             let k = int(args, "key_dim").unwrap_or(1);
             let v = int(args, "value_dim").unwrap_or(k);
-            let n = 2 * (e * h * k + bias(h * k)) + e * h * v + bias(h * v) + h * v * e + bias(e);
+            let n = sum([
+                mul([2, sum([mul([e, h, k]), bias(mul([h, k]))])]),
+                mul([e, h, v]),
+                bias(mul([h, v])),
+                mul([h, v, e]),
+                bias(e),
+            ]);
             Ok((input.clone(), same(n)))
         }
         Rule::TransformerEncoder => {
@@ -453,11 +516,16 @@ pub fn infer(
             let h = int(args, "num_heads").unwrap_or(1);
             divides(name, "num_heads", h, "the feature size", e)?;
             let ff = int(args, "ff_dim").unwrap_or(0);
-            let per_layer = (4 * e * e + 4 * e) + (2 * e * ff + ff + e) + 4 * e;
-            Ok((
-                input.clone(),
-                same(per_layer * int(args, "num_layers").unwrap_or(1)),
-            ))
+            let per_layer = sum([
+                mul([4, e, e]),
+                mul([4, e]),
+                mul([2, e, ff]),
+                ff,
+                e,
+                mul([4, e]),
+            ]);
+            let layers = int(args, "num_layers").unwrap_or(1);
+            Ok((input.clone(), same(mul([per_layer, layers]))))
         }
         Rule::Reshape => reshape(args, input),
         Rule::Merge => err(
@@ -485,12 +553,11 @@ fn reshape(args: &[Arg], input: &Shape) -> Result<(Shape, ParamCount), ShapeErro
             .collect(),
         _ => Vec::new(),
     };
-    let total = input.iter().try_fold(1u64, |acc, d| d.map(|n| acc * n));
-    let fixed: u64 = target
+    let total = volume(input);
+    let fixed = target
         .iter()
         .filter(|n| **n > 0)
-        .map(|n| n.unsigned_abs())
-        .product();
+        .fold(1u64, |acc, n| acc.saturating_mul(n.unsigned_abs()));
     let mut out: Shape = target.iter().map(|n| u64::try_from(*n).ok()).collect();
     if let Some(total) = total {
         let mismatch = if let Some(slot) = out.iter_mut().find(|d| d.is_none()) {

@@ -1,9 +1,13 @@
 //! Helpers called from grammar actions: `HPO(…)` values, `a * b` arithmetic, repeat
-//! counts. Malformed constructs are reported and parsing goes on.
+//! counts, and the bounds that keep a hostile file from growing the tree or the error
+//! list without limit. Malformed constructs are reported and parsing goes on.
 
-use super::ast::{Arg, Hpo, Ident, Span, Value, ValueKind};
+use super::ast::{Arg, Hpo, Ident, Layer, Span, Value, ValueKind};
 use super::codes;
+use super::lexer::LexError;
+use super::token::Token;
 use crate::diagnostic::Diagnostic;
+use lalrpop_util::ErrorRecovery;
 
 const HPO_FORMS: &str =
     "`HPO(choice(a, b, …))`, `HPO(range(start, end[, step=s]))` or `HPO(log_range(start, end))`";
@@ -145,4 +149,52 @@ pub fn repeat_count(n: i64, span: Span, diags: &mut Vec<Diagnostic>) -> u64 {
         );
         0
     })
+}
+
+/// Syntax errors the parser records before it stops collecting them; the rest of the
+/// file is still parsed (so the tree stays bounded), and the report says that more
+/// errors were left out.
+pub const MAX_SYNTAX_ERRORS: usize = 100;
+
+/// Records a recovered syntax error, up to [`MAX_SYNTAX_ERRORS`].
+pub fn recovered(
+    errors: &mut Vec<ErrorRecovery<usize, Token, LexError>>,
+    e: ErrorRecovery<usize, Token, LexError>,
+) {
+    if errors.len() < MAX_SYNTAX_ERRORS {
+        errors.push(e);
+    }
+}
+
+/// A layer list being parsed: at most [`super::macros::MAX_EXPANDED_LAYERS`] layers are
+/// kept; the span of the first one beyond is remembered for E0024.
+#[derive(Default)]
+pub struct LayerSeq {
+    layers: Vec<Layer>,
+    first_dropped: Option<Span>,
+}
+
+impl LayerSeq {
+    pub fn push(mut self, layer: Option<Layer>) -> Self {
+        if let Some(layer) = layer {
+            if self.layers.len() < super::macros::MAX_EXPANDED_LAYERS {
+                self.layers.push(layer);
+            } else if self.first_dropped.is_none() {
+                self.first_dropped = Some(layer.span);
+            }
+        }
+        self
+    }
+
+    /// The kept layers; E0024 when some were dropped.
+    pub fn done(self, diags: &mut Vec<Diagnostic>) -> Vec<Layer> {
+        if let Some(span) = self.first_dropped {
+            diags.push(
+                super::macros::too_many_layers()
+                    .label(span, "the layer list passes the limit here")
+                    .help("a network holds at most that many layers"),
+            );
+        }
+        self.layers
+    }
 }

@@ -13,6 +13,15 @@ type Env = HashMap<String, Value>;
 /// repeated macros from multiplying into billions of layers.
 pub const MAX_EXPANDED_LAYERS: usize = 100_000;
 
+/// E0024 for a layer list longer than [`MAX_EXPANDED_LAYERS`], written out in the file
+/// or reached by expansion; the caller labels where.
+pub fn too_many_layers() -> Diagnostic {
+    Diagnostic::error(
+        codes::EXPANSION_TOO_LARGE,
+        format!("the layers expand to more than {MAX_EXPANDED_LAYERS} layers"),
+    )
+}
+
 /// Deepest chain of macros using macros. Each level may nest the arguments it
 /// passes on, so the bound also keeps substituted values shallow.
 pub const MAX_MACRO_DEPTH: usize = 16;
@@ -74,12 +83,9 @@ impl<'a> Expander<'a> {
             _ => {
                 state.exhausted = true;
                 diags.push(
-                    Diagnostic::error(
-                        codes::EXPANSION_TOO_LARGE,
-                        format!("the layers expand to more than {MAX_EXPANDED_LAYERS} layers"),
-                    )
-                    .label(span, "expanding this passes the limit")
-                    .help("lower the `* N` repeat counts"),
+                    too_many_layers()
+                        .label(span, "expanding this passes the limit")
+                        .help("lower the `* N` repeat counts"),
                 );
                 false
             }

@@ -31,20 +31,30 @@ pub fn parse(src: &str) -> (Option<ast::File>, Vec<Diagnostic>) {
     // unterminated string or comment, though, the rest of the file is garbled, and
     // syntax errors from there on would only be consequences.
     let mut cutoff = usize::MAX;
-    let tokens: Vec<_> = lexer::Lexer::new(src)
-        .filter_map(|t| {
-            t.map_err(|e| {
-                if e.kind != token::LexErrorKind::InvalidCharacter {
-                    cutoff = cutoff.min(e.start);
-                }
-                diags.push(error::from_lex(&e, src));
-            })
-            .ok()
+    let mut lexical_errors = Vec::new();
+    let mut dropped = 0usize;
+    // Tokens are handed to the parser as they are lexed, never collected: the tree is
+    // the only thing that grows with the file.
+    let tokens = lexer::Lexer::new(src).filter_map(|t| {
+        t.map_err(|e| {
+            if e.kind != token::LexErrorKind::InvalidCharacter {
+                cutoff = cutoff.min(e.start);
+            }
+            if lexical_errors.len() < actions::MAX_SYNTAX_ERRORS {
+                lexical_errors.push(error::from_lex(&e, src));
+            } else {
+                dropped += 1;
+            }
         })
+        .ok()
         .map(Ok::<_, lexer::LexError>)
-        .collect();
+    });
     let result = grammar::FileParser::new().parse(&mut recovered, &mut diags, tokens);
-    let mut out = diags;
+    let mut out = lexical_errors;
+    out.append(&mut diags);
+    if recovered.len() == actions::MAX_SYNTAX_ERRORS {
+        dropped += 1;
+    }
     out.extend(recovered.iter().map(|r| error::from_parse(&r.error, src)));
     let file = match result {
         Ok(file) => Some(file),
@@ -59,6 +69,15 @@ pub fn parse(src: &str) -> (Option<ast::File>, Vec<Diagnostic>) {
     out.retain(|d| lexical(d) || (d.primary_span().start < cutoff && !garbled_end(d)));
     out.sort_by_key(|d| d.primary_span().start);
     out.dedup();
+    if dropped > 0 || out.len() > actions::MAX_SYNTAX_ERRORS {
+        out.truncate(actions::MAX_SYNTAX_ERRORS);
+        if let Some(last) = out.last_mut() {
+            last.notes.push(format!(
+                "neuralc stops reporting after {} syntax errors; fix these and check again",
+                actions::MAX_SYNTAX_ERRORS
+            ));
+        }
+    }
     (file, out)
 }
 
