@@ -8,7 +8,8 @@ use std::process::ExitCode;
 #[command(
     name = "neuralc",
     version,
-    about = "Compile Neural DSL models into PyTorch and TensorFlow/Keras training scripts"
+    about = "Compile Neural DSL models into PyTorch and TensorFlow/Keras training scripts",
+    after_help = EXAMPLES
 )]
 pub struct Cli {
     /// When to colour diagnostics (NO_COLOR is respected by `auto`).
@@ -17,6 +18,16 @@ pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
 }
+
+/// The top-level help's examples.
+const EXAMPLES: &str = "Examples:
+  neuralc check model.neural                       check syntax, parameters and shapes
+  neuralc shapes model.neural                      each layer's output shape and parameters
+  neuralc compile model.neural --backend pytorch -o model.py
+  python model.py --data data/mnist.npz            train the generated script
+  neuralc bench --quick                            generated vs hand-written scripts on MNIST
+
+Exit status: 0 success, 1 invalid input (diagnostics on stderr), 2 usage error.";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ColorChoice {
@@ -57,7 +68,7 @@ pub struct CheckArgs {
 
 #[derive(Debug, Args)]
 pub struct ShapesArgs {
-    /// The model file.
+    /// The model file (.neural, .nr or .rnr).
     pub file: PathBuf,
     /// Print JSON (layer types, resolved parameters, shapes, counts) instead of a table.
     #[arg(long)]
@@ -75,7 +86,7 @@ pub enum CompileBackend {
 
 #[derive(Debug, Args)]
 pub struct CompileArgs {
-    /// The model file.
+    /// The model file (.neural, .nr or .rnr).
     pub file: PathBuf,
     /// The framework the script trains with.
     #[arg(long, value_enum)]
@@ -89,21 +100,25 @@ pub struct CompileArgs {
     /// Skip the shape checks (names, parameters and training settings are still checked).
     #[arg(long)]
     pub no_validation: bool,
-    /// Random-search the HPO(…) parameters in the script (`--trials N`, best by
-    /// validation loss); without it each takes its first choice / lower bound.
+    /// Write a script that searches the HPO(…) parameters (the script's own `--trials N`
+    /// sets how many configurations; the best by validation loss is retrained and
+    /// tested). Without it each HPO parameter takes its first choice / lower bound.
     #[arg(long)]
     pub hpo: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Emit {
-    /// The original tool's dictionary layout as JSON.
+    /// The syntax tree as JSON, in the layout of the original Neural DSL (Python) parser:
+    /// one object per network with `name`, `input`, `layers` (`type`, `params`,
+    /// `sublayers`, `device`), `loss`, `optimizer`, `training`, `execution`; macros
+    /// expanded, positional arguments named.
     AstJson,
 }
 
 #[derive(Debug, Args)]
 pub struct ParseArgs {
-    /// The model file.
+    /// The model file (.neural, .nr or .rnr).
     pub file: PathBuf,
     /// What to print.
     #[arg(long, value_enum, default_value_t = Emit::AstJson)]
@@ -168,7 +183,8 @@ pub struct BenchArgs {
     /// Train and test on the first N samples only (passed to the scripts; for CI).
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
     pub limit: Option<u64>,
-    /// Time limit of one training run in seconds [default: 300 + 120 per epoch, 300 for the CNN].
+    /// Time limit of one training run in seconds [default: 300 + 120 per epoch; 300 + 300 per
+    /// epoch for the CNN].
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
     pub timeout: Option<u64>,
 }
@@ -185,4 +201,31 @@ pub fn main() -> ExitCode {
         Command::Bench(args) => crate::commands::bench::run(args),
     };
     ExitCode::from(code)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::bench::{default_timeout, models::BenchModel};
+    use clap::CommandFactory;
+
+    /// The `--timeout` help states the defaults that `default_timeout` computes.
+    #[test]
+    fn bench_timeout_help_matches_the_code() {
+        let mut cli = super::Cli::command();
+        let bench = cli.find_subcommand_mut("bench").expect("bench");
+        let help = bench
+            .get_arguments()
+            .find(|a| a.get_id() == "timeout")
+            .and_then(|a| a.get_help())
+            .expect("--timeout help")
+            .to_string();
+        for model in BenchModel::ALL {
+            let base = default_timeout(model, 0).as_secs();
+            let per_epoch = default_timeout(model, 1).as_secs() - base;
+            assert!(
+                help.contains(&format!("{base} + {per_epoch} per")),
+                "{model:?}: {help}"
+            );
+        }
+    }
 }

@@ -87,25 +87,19 @@ fn config(args: &BenchArgs) -> Result<Config, String> {
             python.display()
         ));
     }
-    let data = match std::env::var_os("NEURALC_MNIST") {
-        Some(p) if !p.is_empty() => PathBuf::from(p),
-        // In the current directory, else in the repository this binary was built from.
-        _ => [
-            PathBuf::from("data/mnist.npz"),
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("data/mnist.npz"),
-        ]
-        .into_iter()
-        .find(|p| p.is_file())
-        .unwrap_or_else(|| PathBuf::from("data/mnist.npz")),
-    };
-    if !data.is_file() {
+    let candidates = mnist_candidates();
+    let Some(data) = candidates.iter().find(|p| p.is_file()) else {
+        let tried: Vec<String> = candidates
+            .iter()
+            .map(|p| format!("`{}`", p.display()))
+            .collect();
         return Err(format!(
-            "MNIST not found at `{}`; prepare it with `scripts/setup-python.sh` (or set \
+            "MNIST not found (looked at {}); prepare it with `scripts/setup-python.sh` (or set \
              NEURALC_MNIST); the benchmark only runs on real MNIST, never on random data",
-            data.display()
+            tried.join(", ")
         ));
-    }
-    let data = absolute(&data)?;
+    };
+    let data = absolute(data)?;
     let mut models = args.models.clone();
     models.dedup();
     let mut backends = args.backends.clone();
@@ -138,12 +132,38 @@ fn config(args: &BenchArgs) -> Result<Config, String> {
 }
 
 /// `$NEURALC_PYTHON`, else the venv `scripts/setup-python.sh` creates.
+/// The set-up's cache (`scripts/setup-python.sh`): `$NEURALC_CACHE`, else
+/// `~/.cache/neuralc`. It holds the venv (`venv/`) and MNIST (`mnist.npz`).
+fn cache_dir() -> Option<PathBuf> {
+    if let Some(dir) = std::env::var_os("NEURALC_CACHE").filter(|p| !p.is_empty()) {
+        return Some(PathBuf::from(dir));
+    }
+    let home = std::env::var_os("HOME").filter(|h| !h.is_empty())?;
+    Some(Path::new(&home).join(".cache/neuralc"))
+}
+
 fn default_python() -> Option<PathBuf> {
     if let Some(p) = std::env::var_os("NEURALC_PYTHON").filter(|p| !p.is_empty()) {
         return Some(PathBuf::from(p));
     }
-    let home = std::env::var_os("HOME").filter(|h| !h.is_empty())?;
-    Some(Path::new(&home).join(".cache/neuralc/venv/bin/python"))
+    Some(cache_dir()?.join("venv/bin/python"))
+}
+
+/// Where MNIST is looked for, in order: `$NEURALC_MNIST`; `data/mnist.npz` in the current
+/// directory; the set-up's cache; `data/mnist.npz` of the repository this binary was
+/// built from. The first that exists is used; the error names them all.
+fn mnist_candidates() -> Vec<PathBuf> {
+    candidates_in(std::env::var_os("NEURALC_MNIST"), cache_dir())
+}
+
+fn candidates_in(mnist: Option<std::ffi::OsString>, cache: Option<PathBuf>) -> Vec<PathBuf> {
+    if let Some(p) = mnist.filter(|p| !p.is_empty()) {
+        return vec![PathBuf::from(p)];
+    }
+    let mut candidates = vec![PathBuf::from("data/mnist.npz")];
+    candidates.extend(cache.map(|c| c.join("mnist.npz")));
+    candidates.push(Path::new(env!("CARGO_MANIFEST_DIR")).join("data/mnist.npz"));
+    candidates
 }
 
 fn absolute(path: &Path) -> Result<PathBuf, String> {
@@ -154,6 +174,17 @@ fn absolute(path: &Path) -> Result<PathBuf, String> {
 mod tests {
     use super::MODEL_EPOCHS;
     use crate::bench::models::BenchModel;
+
+    #[test]
+    fn mnist_is_looked_for_in_the_setup_cache() {
+        use std::path::PathBuf;
+        let cache = PathBuf::from("/cache/neuralc");
+        let found = super::candidates_in(None, Some(cache.clone()));
+        assert_eq!(found[0], PathBuf::from("data/mnist.npz"));
+        assert_eq!(found[1], cache.join("mnist.npz"));
+        let given = super::candidates_in(Some("/x.npz".into()), Some(cache));
+        assert_eq!(given, vec![PathBuf::from("/x.npz")]);
+    }
 
     #[test]
     fn model_epochs_match_the_dsl() {

@@ -22,6 +22,7 @@
 use crate::cli::ShapesArgs;
 use crate::driver;
 use crate::sema::catalog::Emit;
+use crate::sema::layer::{LineIndex, macro_name};
 use crate::sema::model::Shape;
 use crate::sema::model::{Layer, Model, Param, ParamCount};
 use serde_json::{Map, Value as Json, json};
@@ -40,7 +41,7 @@ pub fn run(args: &ShapesArgs, color: bool) -> u8 {
         text.push('\n');
         driver::print_result(&text)
     } else {
-        driver::print_result(&table(&model))
+        driver::print_result(&table(&model, &loaded.text))
     }
 }
 
@@ -72,10 +73,14 @@ fn shown(shape: &Shape) -> String {
 /// One table row: index, layer, output shape, params, line.
 type Row = (String, String, String, String, String);
 
-/// The text table, in the manner of Keras' `model.summary()`.
-pub fn table(model: &Model) -> String {
+/// The text table, in the manner of Keras' `model.summary()`. `source` is the model's
+/// text: a layer that a macro expanded shows the line of the macro's use, then the
+/// macro's name and the line in its body (`12 (ConvBlock:3)`).
+pub fn table(model: &Model, source: &str) -> String {
     let mut rows: Vec<Row> = Vec::with_capacity(model.layers.len());
-    collect_rows(&model.layers, "", 0, &mut rows);
+    let lines = LineIndex::new(source);
+    let at = Where { source, lines };
+    collect_rows(&model.layers, "", 0, &at, &mut rows);
     let head: Row = (
         "#".into(),
         "Layer (type)".into(),
@@ -143,17 +148,32 @@ pub fn table(model: &Model) -> String {
     out
 }
 
-fn collect_rows(layers: &[Layer], prefix: &str, depth: usize, rows: &mut Vec<Row>) {
+/// The source and its line index, for the Line column.
+struct Where<'a> {
+    source: &'a str,
+    lines: LineIndex,
+}
+
+fn collect_rows(layers: &[Layer], prefix: &str, depth: usize, at: &Where, rows: &mut Vec<Row>) {
     for (i, l) in layers.iter().enumerate() {
         let index = format!("{prefix}{}", i + 1);
+        let line = match l.expanded_from {
+            Some(used) => format!(
+                "{} ({}:{})",
+                at.lines.line(used.start),
+                macro_name(at.source, used),
+                l.line
+            ),
+            None => l.line.to_string(),
+        };
         rows.push((
             index.clone(),
             format!("{}{}", "  ".repeat(depth), l.spec.name),
             shown(&l.output_shape),
             grouped(l.params.keras),
-            l.line.to_string(),
+            line,
         ));
-        collect_rows(&l.inner, &format!("{index}."), depth + 1, rows);
+        collect_rows(&l.inner, &format!("{index}."), depth + 1, at, rows);
     }
 }
 

@@ -169,7 +169,9 @@ impl Checker<'_> {
         .and_then(|(shape, params)| shapes::representable(spec.name, shape, params));
         let (output_shape, params) = match outcome {
             Ok(x) => x,
-            Err(e) if self.validate => {
+            // Past int64 nothing downstream can represent the layer: refused even
+            // with `--no-validation`.
+            Err(e) if self.validate || e.code == super::codes::SIZE_TOO_LARGE => {
                 self.shape_error(e, l.span, input);
                 return None;
             }
@@ -268,15 +270,19 @@ impl Checker<'_> {
     }
 }
 
+/// The name of the macro used at `at` (a layer's [`Layer::expanded_from`]).
+pub fn macro_name(source: &str, at: Span) -> &str {
+    let text = source.get(at.start..at.end.min(source.len())).unwrap_or("");
+    let end = text
+        .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .unwrap_or(text.len());
+    &text[..end]
+}
+
 /// Adds the label "expanded from this use of `Block`" at `at` (the outermost macro
 /// reference a layer came from) to each of `diags` that lacks one there.
 pub fn expanded_from(source: &str, at: Span, diags: &mut [Diagnostic]) {
-    let name: String = source
-        .get(at.start..at.end.min(source.len()))
-        .unwrap_or("")
-        .chars()
-        .take_while(|c| c.is_alphanumeric() || *c == '_')
-        .collect();
+    let name = macro_name(source, at);
     let message = format!("expanded from this use of `{name}`");
     for d in diags {
         if !d.labels.iter().any(|l| l.span == at) {

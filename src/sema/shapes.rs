@@ -219,15 +219,17 @@ pub fn representable(
         || volume(&shape).is_some_and(|v| v > MAX_SIZE)
         || params.keras.max(params.pytorch) > MAX_SIZE;
     if too_large {
-        return err(
-            codes::SIZE_TOO_LARGE,
-            format!(
-                "{name}'s output size or parameter count passes {MAX_SIZE}, the largest int64 size a framework can index"
-            ),
-            "use smaller input sizes, or downsample (pooling, strides) before this layer",
-        );
+        return too_large_error(name, "output size or parameter count");
     }
     Ok((shape, params))
+}
+
+fn too_large_error<T>(name: &str, what: &str) -> Result<T, ShapeError> {
+    err(
+        codes::SIZE_TOO_LARGE,
+        format!("{name}'s {what} passes {MAX_SIZE}, the largest int64 size a framework can index"),
+        "use smaller sizes, or downsample (pooling, strides) before this layer",
+    )
 }
 
 /// Output length of a sliding window along one axis.
@@ -331,6 +333,9 @@ pub fn infer(
             let mut out = Vec::with_capacity(r + 1);
             for i in 0..r {
                 let eff = sum([mul([dil[i], k[i].saturating_sub(1)]), 1]);
+                if eff > MAX_SIZE {
+                    return too_large_error(name, "dilated kernel");
+                }
                 out.push(window(name, axis_name(r, i), dims[i], eff, s[i], pad)?);
             }
             let kprod = k.iter().fold(1u64, |acc, &n| acc.saturating_mul(n));

@@ -20,11 +20,16 @@ impl Emitter<'_, '_> {
         let dilation = layer_sizes(layer, "dilation_rate", rank, 1);
         (0..rank)
             .map(|a| {
-                let size = dim(layer.input_shape[a]) as i64;
-                let (k, s, d) = (kernel[a], strides[a], dilation[a]);
+                // i128: the checker bounds the dilated kernel and the sizes by int64,
+                // not every intermediate product.
+                let size = i128::from(dim(layer.input_shape[a]));
+                let (k, s, d): (i128, i128, i128) =
+                    (kernel[a].into(), strides[a].into(), dilation[a].into());
                 let out = (size + s - 1) / s;
                 let total = ((out - 1) * s + (k - 1) * d + 1 - size).max(0);
-                (total / 2, total - total / 2)
+                let half = i64::try_from(total / 2).unwrap_or(i64::MAX);
+                let rest = i64::try_from(total - total / 2).unwrap_or(i64::MAX);
+                (half, rest)
             })
             .collect()
     }
