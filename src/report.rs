@@ -1,6 +1,7 @@
 //! Renders diagnostics as text with ariadne. The only module that knows about ariadne.
 
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::lines::LineIndex;
 use ariadne::{Color, Config, IndexType, Label, Report, ReportKind, Source};
 
 /// A source file as the user named it.
@@ -20,16 +21,6 @@ impl SourceFile<'_> {
     }
 }
 
-/// Char offset of a byte offset (floored to a char boundary), counting only within
-/// its line: O(line), not O(file), per span.
-fn char_offset(source: &Source<&str>, text: &str, byte: usize) -> usize {
-    let byte = floor_char_boundary(text, byte);
-    match source.get_byte_line(byte) {
-        Some((line, _, col)) => line.offset() + text[byte - col..byte].chars().count(),
-        None => text[..byte].chars().count(),
-    }
-}
-
 fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
     offset = offset.min(text.len());
     while !text.is_char_boundary(offset) {
@@ -40,17 +31,59 @@ fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
 
 /// Renders one diagnostic. `color = false` gives stable text for golden files.
 pub fn render(diag: &Diagnostic, file: &SourceFile<'_>, color: bool) -> String {
-    render_in(diag, file, &Source::from(file.text), color)
+    render_in(
+        diag,
+        file,
+        &Index::new(file.text, std::slice::from_ref(diag)),
+        color,
+    )
 }
 
-/// [`render`] with the file's line index built once by the caller: building it
-/// per diagnostic made rendering many diagnostics quadratic in the file size.
-fn render_in(
-    diag: &Diagnostic,
-    file: &SourceFile<'_>,
-    source: &Source<&str>,
-    color: bool,
-) -> String {
+/// A file's line indexes, built once per file: rebuilding them per diagnostic made
+/// rendering many diagnostics quadratic in the file size.
+struct Index<'a> {
+    /// ariadne's index (~50 bytes a line) of the file up to the last line a label of
+    /// the rendered diagnostics is on. (ariadne 0.6 numbers the gutter from the start
+    /// of the `Source` it is given, so it cannot be handed a window further down.)
+    source: Source<&'a str>,
+    lines: LineIndex,
+}
+
+impl<'a> Index<'a> {
+    fn new(text: &'a str, rendered: &[Diagnostic]) -> Self {
+        let lines = LineIndex::new(text);
+        let end = rendered
+            .iter()
+            .flat_map(|d| d.labels.iter().map(|l| l.span.end))
+            .max()
+            .unwrap_or(0)
+            .min(text.len());
+        // One line more: ariadne draws a label that ends a line differently when the
+        // source ends right there.
+        let line = lines.line(end);
+        let prefix = lines.bounds(line.saturating_add(1).min(lines.count())).end;
+        Self {
+            source: Source::from(&text[..floor_char_boundary(text, prefix)]),
+            lines,
+        }
+    }
+}
+
+/// Char offset of a byte offset (floored to a char boundary), counting only within
+/// its line: O(line), not O(file), per span.
+fn char_offset(source: &Source<&str>, text: &str, byte: usize) -> usize {
+    let byte = floor_char_boundary(text, byte);
+    match source.get_byte_line(byte) {
+        Some((line, _, col)) => line.offset() + text[byte - col..byte].chars().count(),
+        None => text[..byte].chars().count(),
+    }
+}
+
+fn render_in(diag: &Diagnostic, file: &SourceFile<'_>, index: &Index<'_>, color: bool) -> String {
+    if let Some(text) = render_without_source(diag, file, &index.lines) {
+        return text;
+    }
+    let source = &index.source;
     // Spans are byte offsets; ariadne is given char offsets so columns are right on
     // non-ASCII input.
     let to_chars = |span: crate::syntax::ast::Span| {
@@ -58,9 +91,6 @@ fn render_in(
         let end = char_offset(source, file.text, span.end).max(start);
         start..end
     };
-    if let Some(text) = render_without_source(diag, file, source) {
-        return text;
-    }
     let primary = to_chars(diag.primary_span());
     let (kind, accent) = match diag.severity {
         Severity::Error => (ReportKind::Error, Color::Red),
@@ -106,13 +136,9 @@ pub const MAX_SHOWN_LINE: usize = 500;
 fn render_without_source(
     diag: &Diagnostic,
     file: &SourceFile<'_>,
-    source: &Source<&str>,
+    lines: &LineIndex,
 ) -> Option<String> {
-    let long = |byte: usize| {
-        source
-            .get_byte_line(floor_char_boundary(file.text, byte))
-            .is_some_and(|(line, _, _)| line.len() > MAX_SHOWN_LINE)
-    };
+    let long = |byte: usize| lines.bounds(lines.line(byte)).len() > MAX_SHOWN_LINE;
     if !diag.labels.iter().any(|l| long(l.span.start)) {
         return None;
     }
@@ -145,11 +171,11 @@ pub const MAX_RENDERED: usize = 100;
 /// Renders the diagnostics of a file, in order: the first [`MAX_RENDERED`], then
 /// a line counting the rest.
 pub fn render_all(diags: &[Diagnostic], file: &SourceFile<'_>, color: bool) -> String {
-    let source = Source::from(file.text);
-    let mut out: String = diags
+    let shown = &diags[..diags.len().min(MAX_RENDERED)];
+    let index = Index::new(file.text, shown);
+    let mut out: String = shown
         .iter()
-        .take(MAX_RENDERED)
-        .map(|d| render_in(d, file, &source, color))
+        .map(|d| render_in(d, file, &index, color))
         .collect();
     if let Some(rest) = diags.len().checked_sub(MAX_RENDERED).filter(|&n| n > 0) {
         out += &format!(

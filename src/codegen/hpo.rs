@@ -245,11 +245,13 @@ pub fn collect(model: &Model, search: bool, diags: &mut Vec<Diagnostic>) -> Hpo 
                 Rule::Same | Rule::Pool { .. } | Rule::GlobalPool { .. } => {}
                 Rule::UpSampling { .. } | Rule::ZeroPadding { .. } => {}
                 Rule::Flatten => {
-                    let others: u64 = layer.input_shape[..layer.input_shape.len() - 1]
+                    let others = layer
+                        .input_shape
+                        .split_last()
+                        .map_or(&[][..], |(_, rest)| rest)
                         .iter()
-                        .map(|d| d.unwrap_or(1))
-                        .product();
-                    width = Some((factor * others, key.clone()));
+                        .fold(1u64, |acc, d| acc.saturating_mul(d.unwrap_or(1)));
+                    width = Some((factor.saturating_mul(others), key.clone()));
                 }
                 _ => {
                     if search {

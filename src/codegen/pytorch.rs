@@ -480,7 +480,7 @@ impl Emitter<'_, '_> {
         let heads = layer.arg("num_heads").and_then(int).unwrap_or(1);
         let key_dim = layer.arg("key_dim").and_then(int).unwrap_or(0);
         let value_dim = layer.arg("value_dim").and_then(int).unwrap_or(key_dim);
-        if heads * key_dim != features || value_dim != key_dim {
+        if heads.checked_mul(key_dim) != Some(features) || value_dim != key_dim {
             return self.unsupported(
                 layer,
                 "`MultiHeadAttention` with `num_heads * key_dim` different from the feature size",

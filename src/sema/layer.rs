@@ -10,23 +10,10 @@ use super::training;
 use crate::diagnostic::{Diagnostic, did_you_mean};
 use crate::syntax::ast::{self, Ident, Span, Value, ValueKind};
 
-/// Byte offset → 1-based line, by binary search over line starts.
-pub struct LineIndex {
-    starts: Vec<usize>,
-}
+/// Errors after which the checker stops looking at further layers.
+pub const MAX_LAYER_ERRORS: usize = 100;
 
-impl LineIndex {
-    pub fn new(src: &str) -> Self {
-        let starts = std::iter::once(0)
-            .chain(src.match_indices('\n').map(|(i, _)| i + 1))
-            .collect();
-        Self { starts }
-    }
-
-    pub fn line(&self, offset: usize) -> usize {
-        self.starts.partition_point(|s| *s <= offset).max(1)
-    }
-}
+pub use crate::lines::LineIndex;
 
 pub struct Checker<'a> {
     pub lines: LineIndex,
@@ -49,6 +36,17 @@ impl Checker<'_> {
         let mut current = input.cloned();
         let mut ok = true;
         for (i, l) in layers.iter().enumerate() {
+            if self.diags.iter().filter(|d| d.is_error()).count() >= MAX_LAYER_ERRORS {
+                // A list of thousands of broken layers: stop collecting (memory and time
+                // stay bounded); the report shows the first ones anyway.
+                let note = format!(
+                    "neuralc stops checking layers after {MAX_LAYER_ERRORS} errors; fix these and check again"
+                );
+                if let Some(last) = self.diags.last_mut().filter(|d| !d.notes.contains(&note)) {
+                    last.notes.push(note);
+                }
+                return None;
+            }
             match self.layer(l, current.as_ref(), top && i == 0) {
                 Some(checked) => {
                     current = Some(checked.output_shape.clone());

@@ -151,18 +151,21 @@ pub fn repeat_count(n: i64, span: Span, diags: &mut Vec<Diagnostic>) -> u64 {
     })
 }
 
-/// Syntax errors the parser records before it stops collecting them; the rest of the
-/// file is still parsed (so the tree stays bounded), and the report says that more
-/// errors were left out.
+/// Syntax errors the parser records before it gives up on the file; the report says
+/// that more errors were left out.
 pub const MAX_SYNTAX_ERRORS: usize = 100;
 
-/// Records a recovered syntax error, up to [`MAX_SYNTAX_ERRORS`].
+/// Records a recovered syntax error; at [`MAX_SYNTAX_ERRORS`] sets `give_up`, which ends
+/// the token stream: the rest of a file that broken is not worth the parser's time.
 pub fn recovered(
     errors: &mut Vec<ErrorRecovery<usize, Token, LexError>>,
     e: ErrorRecovery<usize, Token, LexError>,
+    give_up: &std::cell::Cell<bool>,
 ) {
     if errors.len() < MAX_SYNTAX_ERRORS {
         errors.push(e);
+    } else {
+        give_up.set(true);
     }
 }
 

@@ -35,29 +35,34 @@ pub fn parse(src: &str) -> (Option<ast::File>, Vec<Diagnostic>) {
     let mut dropped = 0usize;
     // Tokens are handed to the parser as they are lexed, never collected: the tree is
     // the only thing that grows with the file.
-    let tokens = lexer::Lexer::new(src).filter_map(|t| {
-        t.map_err(|e| {
-            if e.kind != token::LexErrorKind::InvalidCharacter {
-                cutoff = cutoff.min(e.start);
-            }
-            if lexical_errors.len() < actions::MAX_SYNTAX_ERRORS {
-                lexical_errors.push(error::from_lex(&e, src));
-            } else {
-                dropped += 1;
-            }
-        })
-        .ok()
-        .map(Ok::<_, lexer::LexError>)
-    });
-    let result = grammar::FileParser::new().parse(&mut recovered, &mut diags, tokens);
+    let give_up = std::cell::Cell::new(false);
+    let tokens = lexer::Lexer::new(src)
+        .take_while(|_| !give_up.get())
+        .filter_map(|t| {
+            t.map_err(|e| {
+                if e.kind != token::LexErrorKind::InvalidCharacter {
+                    cutoff = cutoff.min(e.start);
+                }
+                if lexical_errors.len() < actions::MAX_SYNTAX_ERRORS {
+                    lexical_errors.push(error::from_lex(&e, src));
+                } else {
+                    dropped += 1;
+                }
+            })
+            .ok()
+            .map(Ok::<_, lexer::LexError>)
+        });
+    let result = grammar::FileParser::new().parse(&mut recovered, &mut diags, &give_up, tokens);
     let mut out = lexical_errors;
     out.append(&mut diags);
-    if recovered.len() == actions::MAX_SYNTAX_ERRORS {
+    if give_up.get() {
         dropped += 1;
     }
     out.extend(recovered.iter().map(|r| error::from_parse(&r.error, src)));
     let file = match result {
         Ok(file) => Some(file),
+        // The end of the stream after giving up is not where the file ends.
+        Err(_) if give_up.get() => None,
         Err(err) => {
             out.push(error::from_parse(&err, src));
             None

@@ -22,7 +22,8 @@ impl Emitter<'_, '_> {
             .map(|a| {
                 // i128: the checker bounds the dilated kernel and the sizes by int64,
                 // not every intermediate product.
-                let size = i128::from(dim(layer.input_shape[a]));
+                // `--no-validation` lets a wrong-rank input through: size 0 then.
+                let size = i128::from(dim(layer.input_shape.get(a).copied().flatten()));
                 let (k, s, d): (i128, i128, i128) =
                     (kernel[a].into(), strides[a].into(), dilation[a].into());
                 let out = (size + s - 1) / s;
