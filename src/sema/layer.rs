@@ -3,6 +3,7 @@
 
 use super::catalog::{self, LayerSpec, Rule};
 use super::codes;
+use super::hints;
 use super::model::{Layer, Param, ParamCount, Shape};
 use super::resolve::resolve;
 use super::shapes::{self, ShapeError};
@@ -21,6 +22,8 @@ pub struct Checker<'a> {
     pub source: &'a str,
     pub validate: bool,
     pub diags: &'a mut Vec<Diagnostic>,
+    /// The layer checked just before, in the current list (for hints).
+    pub previous: Option<hints::Previous>,
 }
 
 impl Checker<'_> {
@@ -35,8 +38,11 @@ impl Checker<'_> {
         let mut out = Vec::with_capacity(layers.len());
         let mut current = input.cloned();
         let mut ok = true;
+        // The layer before, for hints; a block starts a list of its own.
+        let outer = self.previous.take();
         for (i, l) in layers.iter().enumerate() {
             if self.diags.iter().filter(|d| d.is_error()).count() >= MAX_LAYER_ERRORS {
+                self.previous = outer;
                 // A list of thousands of broken layers: stop collecting (memory and time
                 // stay bounded); the report shows the first ones anyway.
                 let note = format!(
@@ -50,19 +56,33 @@ impl Checker<'_> {
             match self.layer(l, current.as_ref(), top && i == 0) {
                 Some(checked) => {
                     current = Some(checked.output_shape.clone());
+                    self.previous = Some(hints::Previous::of(&checked));
                     out.push(checked);
                 }
                 None => {
                     ok = false;
                     current = None;
+                    self.previous = None;
                 }
             }
         }
+        self.previous = outer;
         ok.then_some(out)
     }
 
-    fn shape_error(&mut self, e: ShapeError, span: Span, input: &Shape) {
-        let d = shape_diagnostic(e, span, input, self.lines.line(span.start));
+    fn shape_error(
+        &mut self,
+        mut e: ShapeError,
+        l: &ast::Layer,
+        spec: &LayerSpec,
+        input: &Shape,
+        first: bool,
+    ) {
+        if let Some(help) = hints::shape_hint(spec, e.code, input, self.previous.as_ref(), first) {
+            e.help = help;
+            e.insert_flatten = false;
+        }
+        let d = shape_diagnostic(e, l.span, input, self.lines.line(l.span.start));
         self.diags.push(d);
     }
 
@@ -81,6 +101,25 @@ impl Checker<'_> {
         out
     }
 
+    /// Replaces the help of "unknown parameter" errors (raised since `from`) for
+    /// parameters an older Keras had, with what to write instead.
+    fn retired_params(&mut self, spec: &LayerSpec, from: usize) {
+        for d in &mut self.diags[from..] {
+            let Some(label) = d.labels.first() else {
+                continue;
+            };
+            let param = self
+                .source
+                .get(label.span.start..label.span.end)
+                .unwrap_or("");
+            if d.code == codes::UNKNOWN_PARAM
+                && let Some(help) = hints::retired_param(spec.name, param)
+            {
+                d.help = Some(help.to_string());
+            }
+        }
+    }
+
     fn layer_unlabelled(
         &mut self,
         l: &ast::Layer,
@@ -93,6 +132,7 @@ impl Checker<'_> {
         };
         let what = format!("`{}`", spec.name);
         let args = l.args.as_deref().unwrap_or_default();
+        let resolved_from = self.diags.len();
         let r = resolve(
             &what,
             spec.params,
@@ -101,6 +141,7 @@ impl Checker<'_> {
             l.name.span,
             self.diags,
         );
+        self.retired_params(spec, resolved_from);
         let mut ok = r.ok;
         let device = match &l.device {
             Some(d) => {
@@ -170,7 +211,7 @@ impl Checker<'_> {
             // Past int64 nothing downstream can represent the layer: refused even
             // with `--no-validation`.
             Err(e) if self.validate || e.code == super::codes::SIZE_TOO_LARGE => {
-                self.shape_error(e, l.span, input);
+                self.shape_error(e, l, spec, input, first);
                 return None;
             }
             Err(_) => (input.clone(), ParamCount::default()),

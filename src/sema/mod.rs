@@ -3,6 +3,7 @@
 
 pub mod catalog;
 pub mod codes;
+pub mod hints;
 pub mod hpo;
 pub mod layer;
 pub mod layers;
@@ -74,6 +75,7 @@ pub fn check(net: &NetworkDef, opts: &CheckOptions<'_>) -> (Option<Model>, Vec<D
         source: opts.source,
         validate: opts.validate_shapes,
         diags: &mut diags,
+        previous: None,
     };
     let layers = checker.chain(&net.layers, input.as_ref(), true);
     if let (Some(ls), Some(shape), true) = (&layers, &input, opts.validate_shapes) {
