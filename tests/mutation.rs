@@ -335,12 +335,17 @@ fn mutants_never_panic() {
     // Panics are caught per mutant; keep their messages off the test output.
     std::panic::set_hook(Box::new(|_| {}));
     let crashes = root().join("target/mutation-crashes");
+    std::fs::create_dir_all(&crashes).unwrap();
+    let in_flight = crashes.join(format!("in-flight-{seed}.neural"));
     let mut rng = Rng(seed.max(1).wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
     let deadline = Instant::now() + Duration::from_secs(seconds);
     let (mut runs, mut compiled, mut failures) = (0u64, 0u64, Vec::new());
     while Instant::now() < deadline {
         let base = &seeds[rng.below(seeds.len())];
         let mutant = mutate(base, &mut rng);
+        // An abort (out of memory, stack overflow) cannot be caught: the input in
+        // flight is kept here to reproduce it.
+        std::fs::write(&in_flight, &mutant).unwrap();
         match std::panic::catch_unwind(|| pipeline(&mutant)) {
             Ok(ok) => compiled += u64::from(ok),
             Err(_) => {
@@ -353,6 +358,7 @@ fn mutants_never_panic() {
         runs += 1;
     }
     let _ = std::panic::take_hook();
+    let _ = std::fs::remove_file(&in_flight);
     eprintln!(
         "mutation: {runs} mutants of {} models in {seconds} s, {compiled} compiled, {} panicked",
         seeds.len(),

@@ -60,5 +60,5 @@ pub const LOSS_MISMATCH: Code = Code::new(
 );
 pub const SIZE_TOO_LARGE: Code = Code::new(
     "E0131",
-    "a size or parameter count past the representable range (int64)",
+    "a size or parameter count past int64, or a layer that stands for over 100,000 layers",
 );

@@ -224,6 +224,7 @@ pub fn representable(
     Ok((shape, params))
 }
 
+/// E0131 for a size or count past [`MAX_SIZE`]: `what` of layer `name`.
 fn too_large_error<T>(name: &str, what: &str) -> Result<T, ShapeError> {
     err(
         codes::SIZE_TOO_LARGE,
@@ -530,6 +531,17 @@ pub fn infer(
                 mul([4, e]),
             ]);
             let layers = int(args, "num_layers").unwrap_or(1);
+            let max = crate::syntax::macros::MAX_EXPANDED_LAYERS as u64;
+            if layers > max {
+                // Each block is emitted as a layer of its own.
+                return err(
+                    codes::SIZE_TOO_LARGE,
+                    format!(
+                        "{name} with `num_layers={layers}` is {layers} layers, more than the {max} a network may hold"
+                    ),
+                    "use fewer layers",
+                );
+            }
             Ok((input.clone(), same(mul([per_layer, layers]))))
         }
         Rule::Reshape => reshape(args, input),
