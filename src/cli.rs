@@ -78,19 +78,13 @@ pub struct ShapesArgs {
     pub network: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum CompileBackend {
-    Pytorch,
-    Tensorflow,
-}
-
 #[derive(Debug, Args)]
 pub struct CompileArgs {
     /// The model file (.neural, .nr or .rnr).
     pub file: PathBuf,
     /// The framework the script trains with.
     #[arg(long, value_enum)]
-    pub backend: CompileBackend,
+    pub backend: crate::backend::Backend,
     /// Write the script to this file (atomically) instead of stdout.
     #[arg(short, long, value_name = "OUT")]
     pub output: Option<PathBuf>,
@@ -142,8 +136,8 @@ pub enum BenchDevice {
 #[command(after_help = BENCH_EXIT_CODES)]
 pub struct BenchArgs {
     /// Backends to benchmark (comma-separated).
-    #[arg(long, value_enum, value_delimiter = ',', default_values_t = crate::bench::models::BenchBackend::ALL)]
-    pub backends: Vec<crate::bench::models::BenchBackend>,
+    #[arg(long, value_enum, value_delimiter = ',', default_values_t = crate::backend::Backend::ALL)]
+    pub backends: Vec<crate::backend::Backend>,
     /// Models to benchmark (comma-separated).
     #[arg(long, value_enum, value_delimiter = ',', default_values_t = crate::bench::models::BenchModel::ALL)]
     pub models: Vec<crate::bench::models::BenchModel>,

@@ -4,6 +4,8 @@
 //! → `sema` (layer catalog, shapes, parameter counts) → `codegen` (askama templates)
 //! → Python. Diagnostics are data (`diagnostic`) until `report` renders them.
 
+/// The target frameworks (one enum for the CLI, code generation and the bench).
+pub mod backend;
 /// `neuralc bench`: generated vs hand-written training scripts, measured side by side.
 pub mod bench;
 /// The command-line interface and its subcommands.

@@ -1,10 +1,11 @@
 //! In-process compilation of the benchmark models with separate, repeated timings of
 //! parsing, validation and code generation (medians, microseconds).
 
-use crate::bench::models::{BenchBackend, BenchModel};
+use crate::backend::Backend;
+use crate::bench::models::BenchModel;
 use crate::bench::results::CompileTiming;
 use crate::bench::stats::median;
-use crate::codegen::{Backend, Options};
+use crate::codegen::Options;
 use crate::diagnostic::{Diagnostic, has_errors};
 use crate::sema::CheckOptions;
 use std::hint::black_box;
@@ -20,7 +21,7 @@ pub struct Compiled {
 }
 
 /// Compiles `model` for `backend` once to get the script, then `samples` more times to time it.
-pub fn compile(model: BenchModel, backend: BenchBackend, samples: u32) -> Result<Compiled, String> {
+pub fn compile(model: BenchModel, backend: Backend, samples: u32) -> Result<Compiled, String> {
     let source = model.source();
     let script = compile_once(model, backend, source)?.script;
     let mut parse = Vec::with_capacity(samples as usize);
@@ -64,7 +65,7 @@ fn micros(start: Instant) -> f64 {
 }
 
 /// Runs the three phases once, timing each.
-fn compile_once(model: BenchModel, backend: BenchBackend, source: &str) -> Result<Phases, String> {
+fn compile_once(model: BenchModel, backend: Backend, source: &str) -> Result<Phases, String> {
     let path = format!("golden/bench/{}.neural", model.name());
     let failed = |phase: &str, diags: &[Diagnostic]| {
         let first = diags
@@ -96,12 +97,8 @@ fn compile_once(model: BenchModel, backend: BenchBackend, source: &str) -> Resul
         source: &path,
         script: &script_name,
     };
-    let target = match backend {
-        BenchBackend::Pytorch => Backend::PyTorch,
-        BenchBackend::Tensorflow => Backend::TensorFlow,
-    };
     let start = Instant::now();
-    let generated = crate::codegen::generate(&checked, target, &opts);
+    let generated = crate::codegen::generate(&checked, backend, &opts);
     let codegen_us = micros(start);
     let script = generated.map_err(|diags| failed("code generation", &diags))?;
     Ok(Phases {
@@ -119,7 +116,7 @@ mod tests {
     #[test]
     fn every_benchmark_model_compiles_for_every_backend_with_timings() {
         for model in BenchModel::ALL {
-            for backend in BenchBackend::ALL {
+            for backend in Backend::ALL {
                 let compiled = compile(model, backend, 3).unwrap();
                 let t = &compiled.timing;
                 assert_eq!(

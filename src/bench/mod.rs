@@ -15,7 +15,8 @@ pub mod stats;
 pub mod targets;
 pub mod verdict;
 
-use crate::bench::models::{BenchBackend, BenchModel};
+use crate::backend::Backend;
+use crate::bench::models::BenchModel;
 use crate::bench::progress::Progress;
 use crate::bench::results::{BenchResults, CompileTiming, Outcome, Run, SCHEMA, Settings, Side};
 use crate::bench::runner::{Job, ScriptArgs};
@@ -30,7 +31,7 @@ pub const REPORT_FILE: &str = "benchmark_report.md";
 #[derive(Debug, Clone)]
 pub struct Config {
     pub models: Vec<BenchModel>,
-    pub backends: Vec<BenchBackend>,
+    pub backends: Vec<Backend>,
     pub epochs: u32,
     pub repeat: u32,
     pub seed: i64,
@@ -228,7 +229,7 @@ pub fn write_outputs(results: &BenchResults, out: &Path) -> Result<(), SetupErro
     write(&out.join(report::CHART_FILE), &chart::render(results))
 }
 
-fn script_dir(side: Side, backend: BenchBackend) -> String {
+fn script_dir(side: Side, backend: Backend) -> String {
     let side = match side {
         Side::Generated => "generated",
         Side::Handwritten => "handwritten",

@@ -14,13 +14,6 @@ pub enum BenchModel {
     DeepMlp,
 }
 
-/// A target framework.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, ValueEnum)]
-pub enum BenchBackend {
-    Tensorflow,
-    Pytorch,
-}
-
 impl BenchModel {
     pub const ALL: [BenchModel; 3] = [BenchModel::SimpleMlp, BenchModel::Cnn, BenchModel::DeepMlp];
 
@@ -39,17 +32,6 @@ impl BenchModel {
             BenchModel::SimpleMlp => include_str!("../../golden/bench/simple_mlp.neural"),
             BenchModel::Cnn => include_str!("../../golden/bench/cnn.neural"),
             BenchModel::DeepMlp => include_str!("../../golden/bench/deep_mlp.neural"),
-        }
-    }
-}
-
-impl BenchBackend {
-    pub const ALL: [BenchBackend; 2] = [BenchBackend::Tensorflow, BenchBackend::Pytorch];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            BenchBackend::Tensorflow => "tensorflow",
-            BenchBackend::Pytorch => "pytorch",
         }
     }
 }

@@ -2,20 +2,21 @@
 //! whole tree (model scripts and their shared helpers) into the output directory, so that the
 //! output records exactly what ran.
 
-use crate::bench::models::{BenchBackend, BenchModel};
+use crate::backend::Backend;
+use crate::bench::models::BenchModel;
 use std::path::{Path, PathBuf};
 
 /// Where the references live inside the repository.
 pub const REFERENCE_DIR: &str = "scripts/reference";
 
 /// The reference script of a model, relative to the reference directory.
-pub fn script(model: BenchModel, backend: BenchBackend) -> String {
+pub fn script(model: BenchModel, backend: Backend) -> String {
     format!("{}/{}.py", backend.name(), model.name())
 }
 
 /// The reference directory: under the current directory, else in the repository this binary
 /// was built from. Every requested model must have its script there.
-pub fn locate(models: &[BenchModel], backends: &[BenchBackend]) -> Result<PathBuf, String> {
+pub fn locate(models: &[BenchModel], backends: &[Backend]) -> Result<PathBuf, String> {
     let candidates = [
         PathBuf::from(REFERENCE_DIR),
         Path::new(env!("CARGO_MANIFEST_DIR")).join(REFERENCE_DIR),
@@ -66,9 +67,9 @@ mod tests {
 
     #[test]
     fn every_benchmark_model_has_a_reference_for_every_backend() {
-        let dir = locate(&BenchModel::ALL, &BenchBackend::ALL).unwrap();
+        let dir = locate(&BenchModel::ALL, &Backend::ALL).unwrap();
         for model in BenchModel::ALL {
-            for backend in BenchBackend::ALL {
+            for backend in Backend::ALL {
                 let text = std::fs::read_to_string(dir.join(script(model, backend))).unwrap();
                 assert!(
                     text.contains("def main("),

@@ -19,11 +19,7 @@ use askama::Template;
 use script::{Common, KerasScript, PyTorchScript};
 
 /// The framework a script is generated for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Backend {
-    PyTorch,
-    TensorFlow,
-}
+pub use crate::backend::Backend;
 
 /// What the script says about where it came from.
 pub struct Options<'a> {

@@ -1,7 +1,7 @@
 //! `neuralc compile FILE --backend pytorch|tensorflow [-o OUT]`: the training script.
 
-use crate::cli::{CompileArgs, CompileBackend};
-use crate::codegen::{self, Backend, Options};
+use crate::cli::CompileArgs;
+use crate::codegen::{self, Options};
 use crate::driver::{self, EXIT_INVALID, EXIT_OK};
 use std::path::Path;
 
@@ -20,10 +20,7 @@ pub fn run(args: &CompileArgs, color: bool) -> u8 {
         Ok(found) => found,
         Err(code) => return code,
     };
-    let backend = match args.backend {
-        CompileBackend::Pytorch => Backend::PyTorch,
-        CompileBackend::Tensorflow => Backend::TensorFlow,
-    };
+    let backend = args.backend;
     let script_name = match &args.output {
         Some(out) => out.file_name().map(|n| n.to_string_lossy().into_owned()),
         None => args
