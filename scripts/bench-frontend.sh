@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Whole-process wall time of `neuralc check` / `shapes` / `compile` on the three
-# benchmark models and on a generated 10,000-layer model: median of N runs, in ms.
+# Whole-process wall time of `neuralc check` / `shapes` / `compile` / `graph` on the
+# three benchmark models and on a generated 10,000-layer model (`graph` also on a
+# 1,000-layer one): median of N runs, in ms.
 #   scripts/bench-frontend.sh [RUNS]      (default 21)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -44,14 +45,29 @@ median_ms() {
 has() { "$bin" help "$1" >/dev/null 2>&1; }
 
 printf '%-12s %-14s %10s %10s\n' command model "median ms" target
-for cmd in check shapes compile; do
+# A 1,000-layer model for `graph`'s target.
+thousand="$tmp/thousand.neural"
+{
+  echo "network Thousand {"
+  echo "  input: (64,)"
+  echo "  layers:"
+  for _ in $(seq 1 999); do echo "    Dense(64, \"relu\")"; done
+  echo "    Output(10, \"softmax\")"
+  echo "}"
+} >"$thousand"
+
+for cmd in check shapes compile graph; do
   has "$cmd" || { printf '%-12s (not available in this build)\n' "$cmd"; continue; }
   args=("$cmd")
   [[ $cmd == compile ]] && args+=(--backend pytorch -o "$tmp/out.py")
+  [[ $cmd == graph ]] && args+=(-o "$tmp/out.svg")
   for model in simple_mlp cnn deep_mlp; do
     printf '%-12s %-14s %10s %10s\n' "$cmd" "$model" "$(median_ms "$bin" "${args[@]}" "golden/bench/$model.neural")" "< 5"
   done
+  if [[ $cmd == graph ]]; then
+    printf '%-12s %-14s %10s %10s\n' "$cmd" "1k layers" "$(median_ms "$bin" "${args[@]}" "$thousand")" "< 200"
+  fi
   limit=100
-  [[ $cmd == compile ]] && limit=200
+  [[ $cmd == compile || $cmd == graph ]] && limit=200
   printf '%-12s %-14s %10s %10s\n' "$cmd" "10k layers" "$(median_ms "$bin" "${args[@]}" "$big")" "< $limit"
 done

@@ -13,6 +13,15 @@ cargo clippy --all-targets --locked -- -D warnings
 echo "==> Python environment"
 eval "$(scripts/setup-python.sh | grep -E '^NEURALC_(PYTHON|MNIST)=' | sed 's/^/export /')"
 
+# The graph render test (tests/graph.rs) turns SVGs into PNGs with librsvg.
+if ! command -v rsvg-convert >/dev/null 2>&1; then
+  echo "==> installing librsvg2-bin (rsvg-convert, for the graph render test)"
+  sudo=()
+  [[ $(id -u) -ne 0 ]] && sudo=(sudo)
+  "${sudo[@]}" apt-get update -qq
+  "${sudo[@]}" apt-get install -y -qq librsvg2-bin >/dev/null
+fi
+
 echo "==> cargo test"
 # Training tests inside the suite run one at a time: on 2 cores, two concurrent
 # trainings slow each other down several times over.

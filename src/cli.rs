@@ -24,6 +24,7 @@ const EXAMPLES: &str = "Examples:
   neuralc check model.neural                       check syntax, parameters and shapes
   neuralc shapes model.neural                      each layer's output shape and parameters
   neuralc compile model.neural --backend pytorch -o model.py
+  neuralc graph model.neural -o model.svg                a diagram of the model
   python model.py --data data/mnist.npz            train the generated script
   neuralc bench --quick                            generated vs hand-written scripts on MNIST
 
@@ -46,6 +47,8 @@ pub enum Command {
     Shapes(ShapesArgs),
     /// Generate a PyTorch or TensorFlow/Keras training script.
     Compile(CompileArgs),
+    /// Draw the model: SVG (default), Graphviz DOT or a Mermaid flowchart.
+    Graph(GraphArgs),
     /// Train generated and hand-written MNIST models side by side and report the comparison.
     Bench(BenchArgs),
 }
@@ -99,6 +102,31 @@ pub struct CompileArgs {
     /// tested). Without it each HPO parameter takes its first choice / lower bound.
     #[arg(long)]
     pub hpo: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GraphFormat {
+    /// A self-contained SVG picture.
+    Svg,
+    /// Graphviz DOT text (`dot -Tpng`).
+    Dot,
+    /// A Mermaid flowchart, for Markdown.
+    Mermaid,
+}
+
+#[derive(Debug, Args)]
+pub struct GraphArgs {
+    /// The model file (.neural, .nr or .rnr).
+    pub file: PathBuf,
+    /// Write the picture to this file (atomically) instead of stdout.
+    #[arg(short, long, value_name = "OUT")]
+    pub output: Option<PathBuf>,
+    /// The format [default: from OUT's extension (.dot/.gv, .mmd), else svg].
+    #[arg(long, value_enum)]
+    pub format: Option<GraphFormat>,
+    /// The network to draw, when the file defines several.
+    #[arg(long)]
+    pub network: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -192,6 +220,7 @@ pub fn main() -> ExitCode {
         Command::Parse(args) => crate::commands::parse::run(args, color),
         Command::Shapes(args) => crate::commands::shapes::run(args, color),
         Command::Compile(args) => crate::commands::compile::run(args, color),
+        Command::Graph(args) => crate::commands::graph::run(args, color),
         Command::Bench(args) => crate::commands::bench::run(args),
     };
     ExitCode::from(code)

@@ -20,6 +20,8 @@ pub mod diagnostic;
 pub mod dict;
 /// Reading sources and printing diagnostics, shared by the commands.
 pub mod driver;
+/// `neuralc graph`: the model as SVG, DOT or Mermaid.
+pub mod graph;
 /// Byte offset → line lookups over a source text.
 pub mod lines;
 /// Stdout, stderr and output files: quiet on closed pipes, atomic, never over an input.

@@ -89,6 +89,27 @@ const SUITES: &[Suite] = &[
         exit: 0,
     },
     Suite {
+        dir: "graph",
+        outputs: &[
+            Output {
+                ext: "svg",
+                args: &["graph"],
+                stream: Stream::Stdout,
+            },
+            Output {
+                ext: "dot",
+                args: &["graph", "--format", "dot"],
+                stream: Stream::Stdout,
+            },
+            Output {
+                ext: "mmd",
+                args: &["graph", "--format", "mermaid"],
+                stream: Stream::Stdout,
+            },
+        ],
+        exit: 0,
+    },
+    Suite {
         dir: "compile-hpo",
         outputs: &[
             Output {
