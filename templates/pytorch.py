@@ -8,9 +8,7 @@ processes with `torchrun --nproc_per_node N {{ script }} ...`.
 
 import argparse
 import json
-{%- if uses_math || hpo %}
 import math
-{%- endif %}
 import os
 import platform
 import random
@@ -138,8 +136,8 @@ def load_data(args, device):
     if args.limit is not None:
         x_train, y_train = x_train[: args.limit], y_train[: args.limit]
         x_test, y_test = x_test[: args.limit], y_test[: args.limit]
-    x_train, y_train = normalize(x_train, y_train, "training set")
-    x_test, y_test = normalize(x_test, y_test, "test set")
+    x_train, y_train = normalize(x_train, y_train, "train")
+    x_test, y_test = normalize(x_test, y_test, "test")
 
     # Validation data is the last fraction of the training set, unshuffled.
     n_val = int(len(x_train) * args.validation_split)

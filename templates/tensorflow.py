@@ -9,9 +9,7 @@ Run `python {{ script }} --data mnist.npz` (or `--synthetic N`); add
 import argparse
 import contextlib
 import json
-{%- if hpo %}
 import math
-{%- endif %}
 import os
 import platform
 {%- if hpo %}
@@ -99,8 +97,8 @@ def load_data(args):
     if args.limit is not None:
         x_train, y_train = x_train[: args.limit], y_train[: args.limit]
         x_test, y_test = x_test[: args.limit], y_test[: args.limit]
-    x_train, y_train = normalize(x_train, y_train, "training set")
-    x_test, y_test = normalize(x_test, y_test, "test set")
+    x_train, y_train = normalize(x_train, y_train, "train")
+    x_test, y_test = normalize(x_test, y_test, "test")
 {%- if one_hot %}
     # categorical_crossentropy takes one-hot labels.
     y_train = keras.utils.to_categorical(y_train, NUM_CLASSES)
