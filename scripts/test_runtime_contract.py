@@ -9,6 +9,8 @@ For the generated CNN scripts (golden/compile/cnn.*.py) and the hand-written ref
   label column train to exactly the losses of the uint8 / integer originals;
 * the metrics file (§3): an unwritable `--metrics-out` fails before training, and
   non-finite numbers are written as JSON `null`;
+* glibc malloc tuning (§2.1): `tune_malloc()` calls mallopt() unless the environment
+  sets the threshold, and a freed large buffer is reused without faulting its pages in;
 
 Each script is imported once by a worker process (this file with `--worker`), which runs
 the cases through the script's `main(argv)`; a few checks run the scripts as commands.
@@ -18,16 +20,20 @@ the cases through the script's `main(argv)`; a few checks run the scripts as com
 
 import argparse
 import contextlib
+import ctypes
 import importlib.util
 import io
 import json
 import math
 import os
+import platform
+import resource
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+from unittest import mock
 
 import numpy as np
 
@@ -43,7 +49,15 @@ WORKERS = (
     (GOLDEN / "timeseries.pytorch.py", "regression"),
     (GOLDEN / "conv1d_text.pytorch.py", "tokens"),
 )
+# The environment of every run: without the variables that would override the scripts'
+# own malloc tuning.
+ENV = {
+    key: value
+    for key, value in os.environ.items()
+    if not key.startswith("MALLOC_") and key != "GLIBC_TUNABLES"
+}
 N = 64  # samples per tiny data set
+MIB = 1 << 20
 
 
 # --- data -------------------------------------------------------------------------------
@@ -201,6 +215,65 @@ def harness_function(module, name):
     raise AttributeError(name)
 
 
+def check_tune_malloc(module):
+    """tune_malloc() sets both thresholds, except those the environment sets."""
+    try:
+        tune_malloc = harness_function(module, "tune_malloc")
+    except AttributeError:
+        return "the script has no tune_malloc()"
+    both = [(-3, 2**30), (-1, -1)]
+    cases = (
+        ({}, both),
+        ({"MALLOC_MMAP_THRESHOLD_": "131072"}, [(-1, -1)]),
+        ({"MALLOC_TRIM_THRESHOLD_": "131072"}, [(-3, 2**30)]),
+        ({"GLIBC_TUNABLES": "glibc.malloc.trim_threshold=131072"}, [(-3, 2**30)]),
+    )
+    problems = []
+    for env, expected in cases:
+        libc = mock.Mock()
+        libc.mallopt.return_value = 1
+        clean = {
+            key: value
+            for key, value in os.environ.items()
+            if not key.startswith("MALLOC_") and key != "GLIBC_TUNABLES"
+        }
+        with (
+            mock.patch.dict(os.environ, {**clean, **env}, clear=True),
+            mock.patch.object(ctypes, "CDLL", return_value=libc),
+            mock.patch.object(platform, "libc_ver", return_value=("glibc", "2.36")),
+        ):
+            tune_malloc()
+        calls = [tuple(call.args) for call in libc.mallopt.call_args_list]
+        if calls != expected:
+            problems.append(
+                f"with {env or 'no variables'}: mallopt {calls}, expected {expected}"
+            )
+    return "; ".join(problems) or None
+
+
+def check_malloc_faults():
+    """After the script's import, a freed 64 MiB buffer is reused, not faulted in again.
+
+    glibc's defaults mmap() such a buffer and unmap it on free(): 20 rounds would take
+    20 x 16384 page faults; tuned, the first round grows the heap and the rest reuse it.
+    """
+    if platform.libc_ver()[0] != "glibc":
+        return None
+    pages = 64 * MIB // resource.getpagesize()
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+    for _ in range(20):
+        block = b"\1" * (64 * MIB)  # malloc + memset: touches every page
+        del block
+    faults = resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before
+    if faults > 4 * pages:
+        return f"{faults} page faults for 20 rounds of 64 MiB (tuned: about {pages})"
+    # Only now (it tunes malloc itself): this glibc accepts the script's values.
+    libc = ctypes.CDLL(None)
+    if libc.mallopt(-3, 2**30) != 1 or libc.mallopt(-1, -1) != 1:
+        return "this glibc rejects the thresholds"
+    return None
+
+
 def check_metrics_json(module, tmp):
     """NaN and infinities are written as null, and the file is strict JSON."""
     write = harness_function(module, "write_metrics")
@@ -234,6 +307,8 @@ def worker(script, kind):
             flush=True,
         )
 
+    report("glibc malloc tuned at import", check_malloc_faults())
+    report("tune_malloc respects the environment", check_tune_malloc(module))
     rng = np.random.default_rng(0)
     valid = valid_arrays(kind, rng)
     # No --threads: torch sets its inter-op threads once per process.
@@ -289,6 +364,7 @@ def run_script(script, args):
         check=False,
         capture_output=True,
         text=True,
+        env=ENV,
     )
     return proc.returncode, proc.stdout, proc.stderr
 
@@ -336,6 +412,7 @@ def main():
             check=False,
             capture_output=True,
             text=True,
+            env=ENV,
         )
         print(proc.stdout, end="", flush=True)
         if proc.returncode != 0:

@@ -7,6 +7,7 @@ processes with `torchrun --nproc_per_node N {{ script }} ...`.
 """
 
 import argparse
+import ctypes
 import json
 import math
 import os
@@ -16,6 +17,8 @@ import resource
 import sys
 import time
 import zipfile
+
+{% include "common/malloc.py" %}
 
 _import_start = time.perf_counter()
 import numpy as np

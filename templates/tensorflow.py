@@ -8,6 +8,7 @@ Run `python {{ script }} --data mnist.npz` (or `--synthetic N`); add
 
 import argparse
 import contextlib
+import ctypes
 import json
 import math
 import os
@@ -22,6 +23,8 @@ import zipfile
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ["KERAS_BACKEND"] = "tensorflow"
+
+{% include "common/malloc.py" %}
 
 _import_start = time.perf_counter()
 import keras
