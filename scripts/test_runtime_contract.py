@@ -11,6 +11,7 @@ For the generated CNN scripts (golden/compile/cnn.*.py) and the hand-written ref
   non-finite numbers are written as JSON `null`;
 * glibc malloc tuning (§2.1): `tune_malloc()` calls mallopt() unless the environment
   sets the threshold, and a freed large buffer is reused without faulting its pages in;
+* quiet TensorFlow (§4): a successful run writes no absl/oneDNN start-up lines.
 
 Each script is imported once by a worker process (this file with `--worker`), which runs
 the cases through the script's `main(argv)`; a few checks run the scripts as commands.
@@ -27,6 +28,7 @@ import json
 import math
 import os
 import platform
+import re
 import resource
 import subprocess
 import sys
@@ -49,12 +51,15 @@ WORKERS = (
     (GOLDEN / "timeseries.pytorch.py", "regression"),
     (GOLDEN / "conv1d_text.pytorch.py", "tokens"),
 )
+# Start-up lines TensorFlow 2.21 writes through absl unless the scripts filter them.
+TF_NOISE = re.compile(r"absl::InitializeLog|oneDNN|^[IWE]\d{4} ", re.MULTILINE)
 # The environment of every run: without the variables that would override the scripts'
-# own malloc tuning.
+# own malloc tuning or TensorFlow's log level.
 ENV = {
     key: value
     for key, value in os.environ.items()
-    if not key.startswith("MALLOC_") and key != "GLIBC_TUNABLES"
+    if not key.startswith("MALLOC_")
+    and key not in ("GLIBC_TUNABLES", "TF_CPP_MIN_LOG_LEVEL")
 }
 N = 64  # samples per tiny data set
 MIB = 1 << 20
@@ -380,6 +385,8 @@ def process_checks(tmp):
     for script in (
         GOLDEN / "cnn.pytorch.py",
         REFERENCE / "pytorch" / "cnn.py",
+        GOLDEN / "cnn.tensorflow.py",
+        REFERENCE / "tensorflow" / "cnn.py",
     ):
         status, out, err = run_script(script, ["--data", str(nan_npz), "--epochs", "1"])
         lines = err.splitlines()
@@ -394,6 +401,19 @@ def process_checks(tmp):
                 problem,
             )
         )
+    for script in (
+        GOLDEN / "cnn.tensorflow.py",
+        REFERENCE / "tensorflow" / "simple_mlp.py",
+    ):
+        status, _, err = run_script(
+            script, ["--synthetic", "64", "--epochs", "1", "--quiet"]
+        )
+        noise = TF_NOISE.findall(err)
+        problem = f"exit {status}: {err[-2000:]}" if status else None
+        problem = problem or (
+            f"TensorFlow start-up lines on stderr: {err!r}" if noise else None
+        )
+        results.append((f"{script.relative_to(ROOT)}: no absl/oneDNN lines", problem))
     return results
 
 

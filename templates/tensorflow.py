@@ -16,7 +16,9 @@ import platform
 {%- if hpo %}
 import random
 {%- endif %}
+import re
 import resource
+import signal
 import sys
 import time
 import zipfile
@@ -26,11 +28,15 @@ os.environ["KERAS_BACKEND"] = "tensorflow"
 
 {% include "common/malloc.py" %}
 
+{% include "startup/tensorflow.py" %}
+
+
 _import_start = time.perf_counter()
-import keras
-import numpy as np
-import tensorflow as tf
-from keras import layers
+with startup_noise_filtered():
+    import keras
+    import numpy as np
+    import tensorflow as tf
+    from keras import layers
 
 IMPORT_SECONDS = time.perf_counter() - _import_start
 

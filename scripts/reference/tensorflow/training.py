@@ -23,8 +23,9 @@ import startup
 startup.tune_malloc()
 
 _import_start = time.perf_counter()
-import keras
-import tensorflow as tf
+with startup.startup_noise_filtered():
+    import keras
+    import tensorflow as tf
 
 # isort: split
 import common
