@@ -121,6 +121,8 @@ def bad_data_cases(kind, valid):
         ]
     classes = 10 if kind == "image" else 4
     soft = np.full((N, classes), 1 / classes)
+    nan_labels, negative = y.astype(np.float64), y.astype(np.int64)
+    nan_labels[3], negative[3] = np.nan, -1
     if kind == "tokens":
         cases += [
             ("fractional token ids", {"x_train": x + 0.5}, "token ids must be whole"),
@@ -129,11 +131,11 @@ def bad_data_cases(kind, valid):
     return cases + [
         (
             "NaN labels",
-            {"y_train": np.where(y == 0, np.nan, y)},
+            {"y_train": nan_labels},
             "y_train contains NaN",
         ),
         ("fractional labels", {"y_train": y + 0.5}, "labels must be whole numbers"),
-        ("negative label", {"y_train": y.astype(int) - 1}, "found -1 to"),
+        ("negative label", {"y_train": negative}, "found -1 to"),
         (
             "label = classes",
             {"y_test": y[: N // 4] + classes},
@@ -144,7 +146,7 @@ def bad_data_cases(kind, valid):
         (
             "rank-3 labels",
             {"y_train": y.reshape(N, 1, 1)},
-            "y_train has shape (64, 1, 1)",
+            "; expected class indices",
         ),
     ]
 
@@ -325,6 +327,8 @@ def worker(script, kind):
             path = tmp / "bad.npz"
             save_npz(path, valid, changes)
             report(name, expect_error(module, ["--data", str(path), *common], text))
+            argv = ["--data", str(path), "--limit", "32", *common]
+            report(f"{name}, --limit 32", expect_error(module, argv, text))
 
         for name, target in (
             ("--metrics-out in a missing directory", tmp / "missing" / "m.json"),

@@ -198,9 +198,20 @@ def read_npz(path):
         if missing:
             raise DataError(f"data file '{path}' lacks {', '.join(missing)}")
         try:
-            return tuple(data[key] for key in NPZ_KEYS)
+            arrays = tuple(data[key] for key in NPZ_KEYS)
         except (OSError, ValueError, zipfile.BadZipFile) as exc:
             raise DataError(f"cannot read data file '{path}': {exc}") from exc
+    # Checked before --limit cuts the arrays: a file whose arrays disagree is broken.
+    for key, array in zip(NPZ_KEYS, arrays):
+        if array.ndim == 0:
+            raise DataError(f"{key} is a single value, not one entry per sample")
+    x_train, y_train, x_test, y_test = arrays
+    for x, y, split in ((x_train, y_train, "train"), (x_test, y_test, "test")):
+        if len(x) != len(y):
+            raise DataError(
+                f"x_{split} has {len(x)} samples but y_{split} has {len(y)}"
+            )
+    return arrays
 
 
 def synthetic_arrays(n, seed):
@@ -213,9 +224,7 @@ def synthetic_arrays(n, seed):
 
 
 def check_numbers(array, key):
-    """Require an array of finite real numbers, one entry per sample."""
-    if array.ndim == 0:
-        raise DataError(f"{key} is a single value, not one entry per sample")
+    """Require an array of finite real numbers."""
     if array.dtype.kind not in "iuf":
         raise DataError(f"{key} has dtype {array.dtype}; expected integers or floats")
     if array.dtype.kind == "f" and not np.isfinite(array).all():
@@ -278,8 +287,6 @@ def normalize(x, y, split):
     x_key, y_key = f"x_{split}", f"y_{split}"
     check_numbers(x, x_key)
     check_numbers(y, y_key)
-    if len(x) != len(y):
-        raise DataError(f"{x_key} has {len(x)} samples but {y_key} has {len(y)}")
     if len(x) == 0:
         raise DataError(f"{x_key} is empty")
     inputs = scale_inputs(x, x_key)
