@@ -27,7 +27,7 @@ echo "==> cargo test"
 # trainings slow each other down several times over.
 cargo test --locked -- --test-threads=1
 
-for check in scripts/verify_shapes.py scripts/test_generated.py; do
+for check in scripts/verify_shapes.py scripts/test_generated.py scripts/test_runtime_contract.py; do
   if [ -f "$check" ]; then
     # test_generated.py: the complete runtime check, plus --slow (full-MNIST accuracy of
     # the benchmark models), which the code-generation issue asks CI to run.

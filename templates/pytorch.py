@@ -7,10 +7,9 @@ processes with `torchrun --nproc_per_node N {{ script }} ...`.
 """
 
 import argparse
+import ctypes
 import json
-{%- if uses_math || hpo %}
 import math
-{%- endif %}
 import os
 import platform
 import random
@@ -18,6 +17,8 @@ import resource
 import sys
 import time
 import zipfile
+
+{% include "common/malloc.py" %}
 
 _import_start = time.perf_counter()
 import numpy as np
@@ -138,8 +139,8 @@ def load_data(args, device):
     if args.limit is not None:
         x_train, y_train = x_train[: args.limit], y_train[: args.limit]
         x_test, y_test = x_test[: args.limit], y_test[: args.limit]
-    x_train, y_train = normalize(x_train, y_train, "training set")
-    x_test, y_test = normalize(x_test, y_test, "test set")
+    x_train, y_train = normalize(x_train, y_train, "train")
+    x_test, y_test = normalize(x_test, y_test, "test")
 
     # Validation data is the last fraction of the training set, unshuffled.
     n_val = int(len(x_train) * args.validation_split)

@@ -8,16 +8,17 @@ Run `python {{ script }} --data mnist.npz` (or `--synthetic N`); add
 
 import argparse
 import contextlib
+import ctypes
 import json
-{%- if hpo %}
 import math
-{%- endif %}
 import os
 import platform
 {%- if hpo %}
 import random
 {%- endif %}
+import re
 import resource
+import signal
 import sys
 import time
 import zipfile
@@ -25,11 +26,17 @@ import zipfile
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ["KERAS_BACKEND"] = "tensorflow"
 
+{% include "common/malloc.py" %}
+
+{% include "startup/tensorflow.py" %}
+
+
 _import_start = time.perf_counter()
-import keras
-import numpy as np
-import tensorflow as tf
-from keras import layers
+with startup_noise_filtered():
+    import keras
+    import numpy as np
+    import tensorflow as tf
+    from keras import layers
 
 IMPORT_SECONDS = time.perf_counter() - _import_start
 
@@ -99,8 +106,8 @@ def load_data(args):
     if args.limit is not None:
         x_train, y_train = x_train[: args.limit], y_train[: args.limit]
         x_test, y_test = x_test[: args.limit], y_test[: args.limit]
-    x_train, y_train = normalize(x_train, y_train, "training set")
-    x_test, y_test = normalize(x_test, y_test, "test set")
+    x_train, y_train = normalize(x_train, y_train, "train")
+    x_test, y_test = normalize(x_test, y_test, "test")
 {%- if one_hot %}
     # categorical_crossentropy takes one-hot labels.
     y_train = keras.utils.to_categorical(y_train, NUM_CLASSES)

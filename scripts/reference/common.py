@@ -7,6 +7,7 @@ The per-framework halves are pytorch/training.py and tensorflow/training.py.
 
 import argparse
 import json
+import math
 import os
 import platform
 import resource
@@ -49,6 +50,8 @@ def main(spec, train, framework, run, argv=None):
     """Parse the command line and call `run(args)`; returns the exit status."""
     args = parse_args(spec, train, framework, argv)
     try:
+        if args.metrics_out:
+            check_writable(args.metrics_out)
         run(args)
     except DataError as exc:
         print(f"{PROG}: error: {exc}", file=sys.stderr)
@@ -110,9 +113,20 @@ def read_npz(path):
         if missing:
             raise DataError(f"data file '{path}' lacks {', '.join(missing)}")
         try:
-            return tuple(data[key] for key in NPZ_KEYS)
+            arrays = tuple(data[key] for key in NPZ_KEYS)
         except (OSError, ValueError, zipfile.BadZipFile) as exc:
             raise DataError(f"cannot read data file '{path}': {exc}") from exc
+    # Checked before --limit cuts the arrays: a file whose arrays disagree is broken.
+    for key, array in zip(NPZ_KEYS, arrays):
+        if array.ndim == 0:
+            raise DataError(f"{key} is a single value, not one entry per sample")
+    x_train, y_train, x_test, y_test = arrays
+    for x, y, split in ((x_train, y_train, "train"), (x_test, y_test, "test")):
+        if len(x) != len(y):
+            raise DataError(
+                f"x_{split} has {len(x)} samples but y_{split} has {len(y)}"
+            )
+    return arrays
 
 
 def synthetic_arrays(n, seed, spec):
@@ -124,23 +138,79 @@ def synthetic_arrays(n, seed, spec):
     return x_train, y_train, x_test, y_test
 
 
-def normalize(x, y, name, spec):
-    """uint8 pixels -> float32 in [0, 1], channels-last; labels -> int64."""
-    if len(x) != len(y):
-        raise DataError(f"{name}: {len(x)} images but {len(y)} labels")
-    if len(x) == 0:
-        raise DataError(f"{name}: no samples")
+def check_numbers(array, key):
+    """Require an array of finite real numbers."""
+    if array.dtype.kind not in "iuf":
+        raise DataError(f"{key} has dtype {array.dtype}; expected integers or floats")
+    if array.dtype.kind == "f" and not np.isfinite(array).all():
+        raise DataError(f"{key} contains NaN or infinite values")
+
+
+def check_whole(array, key, what):
+    """Require integer values where a float array stands for integers."""
+    if array.dtype.kind == "f" and (array != np.trunc(array)).any():
+        raise DataError(f"{key}: {what} must be whole numbers")
+
+
+def scale_inputs(x, key, spec):
+    """Inputs -> float32 of shape (N, *input_shape), channels-last.
+
+    Integers are 8-bit values (0-255) and are divided by 255; floats count as scaled
+    already and are used as they are; for image input they must lie in [0, 1].
+    """
     shape = spec.input_shape
+    if x.dtype.kind == "f":
+        if len(shape) >= 3 and (x.min() < 0 or x.max() > 1):
+            raise DataError(
+                f"{key}: float pixels must lie in [0, 1]"
+                " (uint8 pixels 0-255 are divided by 255)"
+            )
+        x = x.astype(np.float32)
+    else:
+        if x.dtype != np.uint8 and (x.min() < 0 or x.max() > 255):
+            raise DataError(
+                f"{key}: integer values must lie in 0-255 (floats are used as they are)"
+            )
+        x = x.astype(np.float32) / np.float32(255.0)
     try:
-        x = (x.astype(np.float32) / np.float32(255.0)).reshape((len(x), *shape))
+        return x.reshape((len(x), *shape))
     except ValueError as exc:
         raise DataError(
-            f"{name}: images of shape {x.shape[1:]} do not fit input {shape}"
+            f"{key}: samples of shape {x.shape[1:]} do not fit input {shape}"
         ) from exc
+
+
+def class_labels(y, key, spec):
+    """Class indices -> int64; a (N, 1) column or one-hot (N, classes) rows too."""
+    classes = spec.classes
+    if y.ndim == 2 and y.shape[1] == classes:
+        if not (np.isin(y, (0, 1)).all() and (y.sum(axis=1) == 1).all()):
+            raise DataError(f"{key}: rows of {classes} labels must be one-hot")
+        y = y.argmax(axis=1)
+    elif y.ndim == 2 and y.shape[1] == 1:
+        y = y[:, 0]
+    if y.ndim != 1:
+        raise DataError(
+            f"{key} has shape {y.shape}; expected class indices ({len(y)},)"
+            f" or one-hot rows ({len(y)}, {classes})"
+        )
+    check_whole(y, key, "labels")
     y = y.astype(np.int64)
-    if y.min() < 0 or y.max() >= spec.classes:
-        raise DataError(f"{name}: labels outside [0, {spec.classes})")
-    return x, y
+    if y.min() < 0 or y.max() >= classes:
+        raise DataError(
+            f"{key}: labels must lie in [0, {classes}), found {y.min()} to {y.max()}"
+        )
+    return y
+
+
+def normalize(x, y, split, spec):
+    """Check the arrays `x_<split>`, `y_<split>`; convert them as the model takes them."""
+    x_key, y_key = f"x_{split}", f"y_{split}"
+    check_numbers(x, x_key)
+    check_numbers(y, y_key)
+    if len(x) == 0:
+        raise DataError(f"{x_key} is empty")
+    return scale_inputs(x, x_key, spec), class_labels(y, y_key, spec)
 
 
 def load_data(args, spec):
@@ -154,8 +224,8 @@ def load_data(args, spec):
     if args.limit is not None:
         x_train, y_train = x_train[: args.limit], y_train[: args.limit]
         x_test, y_test = x_test[: args.limit], y_test[: args.limit]
-    x_train, y_train = normalize(x_train, y_train, "training set", spec)
-    x_test, y_test = normalize(x_test, y_test, "test set", spec)
+    x_train, y_train = normalize(x_train, y_train, "train", spec)
+    x_test, y_test = normalize(x_test, y_test, "test", spec)
 
     # Validation data is the last fraction of the training set, unshuffled.
     n_val = int(len(x_train) * args.validation_split)
@@ -256,12 +326,37 @@ class Report:
         write_metrics_file(args.metrics_out, metrics)
 
 
+def check_writable(path):
+    """Fail now, not after training, when the metrics file cannot be written."""
+    directory = os.path.dirname(path) or "."
+    if os.path.isdir(path):
+        problem = "it is a directory"
+    elif not os.path.isdir(directory):
+        problem = f"no directory '{directory}'"
+    elif not os.access(directory, os.W_OK | os.X_OK):
+        problem = f"no permission to create files in '{directory}'"
+    else:
+        return
+    raise DataError(f"cannot write metrics file '{path}': {problem}")
+
+
+def finite_or_null(value):
+    """`value` with every NaN or infinite float (a diverged loss) replaced by None."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {key: finite_or_null(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [finite_or_null(item) for item in value]
+    return value
+
+
 def write_metrics_file(path, metrics):
     """Writes `metrics` atomically: to `path`.tmp, then renamed over `path`."""
     tmp_path = f"{path}.tmp"
     try:
         with open(tmp_path, "w", encoding="utf-8") as f:
-            json.dump(metrics, f, indent=2)
+            json.dump(finite_or_null(metrics), f, indent=2, allow_nan=False)
             f.write("\n")
         os.replace(tmp_path, path)
     except OSError as exc:

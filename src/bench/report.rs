@@ -91,9 +91,7 @@ fn header(md: &mut String, r: &BenchResults) {
     } else {
         let vars: Vec<String> = s.process_env.iter().map(|v| format!("`{v}`")).collect();
         format!(
-            " Every training process, on both sides, ran with {} (the malloc thresholds keep \
-             glibc from returning freed tensor buffers to the kernel after every batch, which \
-             otherwise dominates the noise of a PyTorch CPU epoch).",
+            " Every training process, on both sides, ran with {}.",
             vars.join(", ")
         )
     };

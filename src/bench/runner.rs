@@ -14,16 +14,13 @@ const STDERR_TAIL_LINES: usize = 15;
 /// Environment variables every training process gets, on both sides alike (recorded in the
 /// results' settings).
 ///
-/// The two glibc malloc thresholds stop the allocator from returning freed tensor buffers to
-/// the kernel after every batch: without them a PyTorch CPU epoch of the CNN takes about
-/// 5.5 million page faults and 40 % more time in its first epoch on a 2-core VM, and that
-/// kernel time is the noisiest part of a run. Allocators other than glibc's ignore them.
+/// No malloc settings: every script tunes glibc's malloc itself at start-up
+/// (scripts/TRAINING_CONTRACT.md §2.1), so the benchmark times exactly what a plain
+/// `python model.py` does; a `MALLOC_*_` variable here would replace the scripts' own tuning.
 pub const PROCESS_ENV: &[(&str, &str)] = &[
     ("TF_CPP_MIN_LOG_LEVEL", "2"),
     ("PYTHONUNBUFFERED", "1"),
     ("PYTHONHASHSEED", "0"),
-    ("MALLOC_MMAP_THRESHOLD_", "1073741824"),
-    ("MALLOC_TRIM_THRESHOLD_", "4294967296"),
 ];
 
 /// Arguments every script of one benchmark gets (scripts/TRAINING_CONTRACT.md §1).

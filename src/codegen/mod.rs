@@ -111,6 +111,7 @@ fn render(
         input_shape: python::tuple(input.iter().map(|d| d.unwrap_or(0).to_string())),
         classes: plan.classes,
         vocabulary: plan.vocabulary,
+        image_input: plan.vocabulary.is_none() && input.len() >= 3,
         epochs: model.training.epochs,
         batch_size: model.training.batch_size,
         validation_split: python::float(model.training.validation_split),
@@ -158,7 +159,6 @@ fn render(
             } else {
                 "batches of shape (batch, *INPUT_SHAPE)".to_string()
             };
-            let uses_math = plan.schedule.as_ref().is_some_and(|s| s.uses_math);
             PyTorchScript {
                 common: &common,
                 keras: false,
@@ -174,7 +174,6 @@ fn render(
                 },
                 permutation,
                 schedule: plan.schedule,
-                uses_math,
                 torch_criterion: plan.torch_criterion,
                 torch_eval_loss: plan.torch_eval_loss,
                 torch_optimizer: plan.torch_optimizer,

@@ -22,6 +22,9 @@ pub struct Common {
     pub input_shape: String,
     pub classes: u64,
     pub vocabulary: Option<u64>,
+    /// Images or volumes (input rank 3 or more, not token ids): float inputs must be
+    /// scaled to [0, 1] already.
+    pub image_input: bool,
     pub epochs: u64,
     pub batch_size: u64,
     pub validation_split: String,
@@ -65,7 +68,6 @@ pub struct PyTorchScript<'a> {
     /// `(0, 3, 1, 2)` when batches are handed over channels-first.
     pub permutation: Option<String>,
     pub schedule: Option<crate::codegen::training::Schedule>,
-    pub uses_math: bool,
     pub torch_criterion: String,
     pub torch_eval_loss: String,
     pub torch_optimizer: String,

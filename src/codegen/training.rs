@@ -58,8 +58,6 @@ pub struct Schedule {
     pub factor: Vec<String>,
     /// One docstring line naming the schedule.
     pub summary: String,
-    /// The body needs `import math`.
-    pub uses_math: bool,
 }
 
 fn error(model: &Model, code: crate::diagnostic::Code, msg: String, help: &str) -> Diagnostic {
@@ -515,12 +513,10 @@ fn schedule(model: &Model, s: &Call, diags: &mut Vec<Diagnostic>) -> Option<Sche
     let rate = f(num(s, &["decay_rate", "gamma"], 0.1));
     let op = if staircase(s) { "//" } else { "/" };
     let step = format!("(step {op} {steps})");
-    let mut uses_math = false;
     let factor = match s.name.as_str() {
         "ExponentialDecay" | "StepDecay" => vec![format!("    return {rate} ** {step}")],
         "InverseTimeDecay" => vec![format!("    return 1 / (1 + {rate} * {step})")],
         "CosineDecay" => {
-            uses_math = true;
             let alpha = f(num(s, &["alpha"], 0.0));
             vec![
                 format!("    step = min(step, {steps})"),
@@ -569,6 +565,5 @@ fn schedule(model: &Model, s: &Call, diags: &mut Vec<Diagnostic>) -> Option<Sche
             "`{}`: the learning rate after `step` optimizer steps, relative to the first.",
             s.name
         ),
-        uses_math,
     })
 }

@@ -4,7 +4,7 @@ A model script holds its network and its DSL defaults (ModelSpec, TrainDefaults)
 hands them to main(); the rest -- seeding, data, the training loop, evaluation and the
 metrics -- happens here and in ../common.py, in the order that
 scripts/TRAINING_CONTRACT.md prescribes (§2). Import this module before torch, so that
-import_seconds covers the framework's import.
+glibc's malloc is tuned first and import_seconds covers the framework's import.
 """
 
 import os
@@ -12,14 +12,19 @@ import random
 import sys
 import time
 
+# The framework-neutral half, common.py, and startup.py are in the parent directory;
+# this directory is on sys.path already, being the directory of the script that runs.
+sys.path.append(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import startup
+
+startup.tune_malloc()
+
 _import_start = time.perf_counter()
 import numpy as np
 import torch
 from torch import nn
 
-# The framework-neutral half, common.py, is in the parent directory; this directory is
-# on sys.path already, being the directory of the script that runs.
-sys.path.append(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+# isort: split
 import common
 from common import DataError, ModelSpec, TrainDefaults
 

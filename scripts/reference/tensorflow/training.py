@@ -4,7 +4,8 @@ A model script holds its network and its DSL defaults (ModelSpec, TrainDefaults)
 hands them to main(); the rest -- seeding, data, compiling, fitting, evaluation and the
 metrics -- happens here and in ../common.py, in the order that
 scripts/TRAINING_CONTRACT.md prescribes (§2). Import this module before keras: it sets
-TensorFlow's environment variables first, and import_seconds covers the imports.
+TensorFlow's environment variables and tunes glibc's malloc first, and import_seconds
+covers the imports.
 """
 
 import os
@@ -14,13 +15,19 @@ import time
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ["KERAS_BACKEND"] = "tensorflow"
 
-_import_start = time.perf_counter()
-import keras
-import tensorflow as tf
-
-# The framework-neutral half, common.py, is in the parent directory; this directory is
-# on sys.path already, being the directory of the script that runs.
+# The framework-neutral half, common.py, and startup.py are in the parent directory;
+# this directory is on sys.path already, being the directory of the script that runs.
 sys.path.append(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import startup
+
+startup.tune_malloc()
+
+_import_start = time.perf_counter()
+with startup.startup_noise_filtered():
+    import keras
+    import tensorflow as tf
+
+# isort: split
 import common
 from common import DataError, ModelSpec, TrainDefaults
 
