@@ -291,6 +291,9 @@ const RESERVED: &[&str] = &[
     "dist",
     "DistributedSampler",
     "zipfile",
+    "ctypes",
+    "re",
+    "signal",
     // the scripts' own module-level names
     "BATCH_SIZE",
     "EPOCHS",
@@ -332,6 +335,19 @@ const RESERVED: &[&str] = &[
     "search",
     "fit",
     "DEFAULTS",
+    "check_numbers",
+    "check_whole",
+    "token_ids",
+    "scale_inputs",
+    "regression_targets",
+    "class_labels",
+    "check_writable",
+    "finite_or_null",
+    "M_TRIM_THRESHOLD",
+    "M_MMAP_THRESHOLD",
+    "tune_malloc",
+    "STARTUP_NOISE",
+    "startup_noise_filtered",
 ];
 
 /// The Python class of the model: the DSL name, with a trailing underscore (PEP 8's
@@ -363,6 +379,8 @@ mod tests {
             include_str!("../../templates/common/search.py"),
             include_str!("../../templates/hpo/pytorch.py"),
             include_str!("../../templates/hpo/tensorflow.py"),
+            include_str!("../../templates/common/malloc.py"),
+            include_str!("../../templates/startup/tensorflow.py"),
         ];
         let mut missing = Vec::new();
         for text in templates {
