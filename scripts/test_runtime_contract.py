@@ -418,6 +418,36 @@ def process_checks(tmp):
             f"TensorFlow start-up lines on stderr: {err!r}" if noise else None
         )
         results.append((f"{script.relative_to(ROOT)}: no absl/oneDNN lines", problem))
+    for script in (
+        GOLDEN / "cnn.pytorch.py",
+        GOLDEN / "cnn.tensorflow.py",
+        REFERENCE / "pytorch" / "cnn.py",
+        REFERENCE / "tensorflow" / "cnn.py",
+    ):
+        status, out, err = run_script(script, ["--help"])
+        # argparse wraps lines: compare with the whitespace collapsed.
+        text = " ".join(out.split())
+        missing = [
+            f"--{name} {shown} (default: {default})"
+            for name, shown, default in (
+                ("epochs", "EPOCHS", "5"),
+                ("batch-size", "BATCH_SIZE", "128"),
+                ("seed", "SEED", "0"),
+            )
+            if f"--{name} {shown} " not in text
+            or f"(default: {default})"
+            not in text.split(f"--{name} {shown} ", 1)[1][:120]
+        ]
+        missing += [
+            f"--{name} … default"
+            for name in ("threads", "device", "deterministic", "limit")
+            if "(default:" not in text.split(f"--{name}", 1)[-1][:160]
+        ]
+        problem = f"exit {status}: {err}" if status else None
+        problem = problem or (f"--help lacks {missing}" if missing else None)
+        results.append(
+            (f"{script.relative_to(ROOT)}: --help gives the defaults", problem)
+        )
     return results
 
 

@@ -155,24 +155,63 @@ def parse_args(argv=None):
     source.add_argument(
         "--synthetic", type=int, metavar="N", help="use N random training samples"
     )
-    parser.add_argument("--epochs", type=int, default=EPOCHS)
-    parser.add_argument("--batch-size", type=int, default=BATCH_SIZE)
-    parser.add_argument("--validation-split", type=float, default=VALIDATION_SPLIT)
     parser.add_argument(
-        "--limit", type=int, metavar="N", help="use the first N samples"
+        "--epochs",
+        type=int,
+        default=EPOCHS,
+        help="training epochs (default: %(default)s)",
     )
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--deterministic", action="store_true")
-    parser.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto")
-    parser.add_argument("--threads", type=int, metavar="N")
+    parser.add_argument(
+        "--batch-size",
+        type=int,
+        default=BATCH_SIZE,
+        help="training batch size (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--validation-split",
+        type=float,
+        default=VALIDATION_SPLIT,
+        help="fraction of the training data held out (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--limit",
+        type=int,
+        metavar="N",
+        help="use the first N training and test samples (default: all)",
+    )
+    parser.add_argument(
+        "--seed",
+        type=int,
+        default=0,
+        help="seed of every generator (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--deterministic",
+        action="store_true",
+        help="TensorFlow op determinism (default: off)",
+    )
+    parser.add_argument(
+        "--device",
+        choices=("auto", "cpu", "cuda"),
+        default="auto",
+        help="auto: a GPU when there is one (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--threads",
+        type=int,
+        metavar="N",
+        help="intra- and inter-op threads (default: the framework's own)",
+    )
     parser.add_argument(
         "--strategy",
         choices=("default", "mirrored"),
         default="default",
         help="mirrored: tf.distribute.MirroredStrategy over all visible GPUs",
     )
-    parser.add_argument("--metrics-out", metavar="FILE")
-    parser.add_argument("--quiet", action="store_true")
+    parser.add_argument(
+        "--metrics-out", metavar="FILE", help="write the metrics JSON to FILE"
+    )
+    parser.add_argument("--quiet", action="store_true", help="print nothing on stdout")
     args = parser.parse_args(argv)
 
     if args.synthetic is not None and args.synthetic < 4:
