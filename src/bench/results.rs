@@ -190,7 +190,10 @@ pub struct DataCounts {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Epoch {
     pub epoch: u32,
+    /// `null` in the metrics when training diverged (non-finite), read as NaN.
+    #[serde(deserialize_with = "nan_if_null")]
     pub loss: f64,
+    #[serde(deserialize_with = "nan_if_null")]
     pub accuracy: f64,
     pub val_loss: Option<f64>,
     pub val_accuracy: Option<f64>,
@@ -203,7 +206,9 @@ pub struct Epoch {
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct TestResult {
+    #[serde(deserialize_with = "nan_if_null")]
     pub loss: f64,
+    #[serde(deserialize_with = "nan_if_null")]
     pub accuracy: f64,
 }
 
@@ -366,6 +371,19 @@ impl Metrics {
 #[cfg(test)]
 mod tests {
     use super::Aggregate;
+
+    #[test]
+    fn a_diverged_run_reads_back_with_nan_losses() {
+        let epoch: super::Epoch = serde_json::from_str(
+            r#"{"epoch": 1, "loss": null, "accuracy": 0.1, "val_loss": null,
+                "val_accuracy": null, "seconds": 1.0}"#,
+        )
+        .expect("null loss");
+        assert!(epoch.loss.is_nan());
+        let test: super::TestResult =
+            serde_json::from_str(r#"{"loss": null, "accuracy": null}"#).expect("null test");
+        assert!(test.loss.is_nan() && test.accuracy.is_nan());
+    }
 
     #[test]
     fn a_ratio_that_could_not_be_measured_round_trips_as_nan() {
