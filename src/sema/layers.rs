@@ -199,16 +199,16 @@ const TRANSFORMER: &[ParamSpec] = &[
 const fn transformer(
     name: &'static str,
     aliases: &'static [&'static str],
-    torch: Emit,
+    causal: bool,
 ) -> LayerSpec {
     let mut spec = with_in(
         layer(
             name,
             2,
             TRANSFORMER,
-            Rule::TransformerEncoder,
-            Helper(name),
-            torch,
+            Rule::Transformer { causal },
+            Helper("TransformerEncoder"),
+            Class("nn.TransformerEncoderLayer"),
         ),
         "d_model",
     );
@@ -536,16 +536,15 @@ pub const LAYERS: &[LayerSpec] = &[
     // with `MultiHeadAttention(num_heads, key_dim=features // num_heads)`; PyTorch:
     // `nn.TransformerEncoderLayer(d_model=features, nhead=num_heads,
     // dim_feedforward=ff_dim, dropout, activation, batch_first=True)` (× num_layers).
-    transformer(
-        "TransformerEncoder",
-        &["TransformerEncoderLayer"],
-        Class("nn.TransformerEncoderLayer"),
-    ),
+    transformer("TransformerEncoder", &["TransformerEncoderLayer"], false),
     // Decoder-only (GPT-style): the encoder block with a causal attention mask and no
-    // cross-attention (a layer list has no encoder memory), so the same weights. PyTorch
-    // helper: `nn.TransformerEncoderLayer` called with
-    // `mask=nn.Transformer.generate_square_subsequent_mask(steps)`.
-    transformer("TransformerDecoder", &[], Helper("TransformerDecoder")),
+    // cross-attention (a layer list has no encoder memory), so the same weights. Keras:
+    // the encoder helper with `causal=True` (`use_causal_mask`); PyTorch:
+    // `nn.TransformerEncoderLayer` called with a boolean upper-triangular mask.
+    // `use_attention_mask`: token id 0 is padding, and no step attends to a padding step
+    // (keys only; the padding steps' own outputs are computed as usual). Needs token ids:
+    // an `Embedding` first.
+    transformer("TransformerDecoder", &[], true),
     // PyTorch helper: `x.reshape(x.shape[0], *target_shape)` (channels-last kept).
     layer(
         "Reshape",

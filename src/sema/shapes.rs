@@ -447,7 +447,7 @@ pub fn infer(
             let n = 2 * (e * h * k + bias(h * k)) + e * h * v + bias(h * v) + h * v * e + bias(e);
             Ok((input.clone(), same(n)))
         }
-        Rule::TransformerEncoder => {
+        Rule::Transformer { .. } => {
             sequence(name, input)?;
             let e = last(name, input)?;
             let h = int(args, "num_heads").unwrap_or(1);
