@@ -276,8 +276,9 @@ pub const LAYERS: &[LayerSpec] = &[
         ),
         "in_channels",
     ),
-    // PyTorch: `padding="same"` is `padding=(k-s)//2, output_padding=(k-s)%2`-style
-    // arithmetic the generator must do; "valid" is padding 0.
+    // PyTorch: `padding="same"` (output in·s) is `padding=max(k-s, 0)//2`,
+    // `output_padding=max(s-k, 0)` and, when max(k-s, 0) is odd, the last step sliced off
+    // (Keras crops the odd step at the end); "valid" is padding 0.
     with_in(
         layer(
             "Conv2DTranspose",

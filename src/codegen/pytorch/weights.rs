@@ -75,15 +75,16 @@ impl WeightMap {
         });
     }
 
-    /// `KERAS_WEIGHTS = (…)` as ruff formats it; `None` when the model has no weights.
+    /// `KERAS_WEIGHTS = (…)` as ruff formats it (`()` for a model without weights).
     pub fn render(&self) -> Vec<String> {
+        if self.rows.is_empty() {
+            return vec!["KERAS_WEIGHTS = ()".to_string()];
+        }
         let mut out = vec!["KERAS_WEIGHTS = (".to_string()];
         for r in &self.rows {
-            let sources = python::tuple(r.sources.iter().map(usize::to_string));
-            let sources = if r.sources.is_empty() {
-                "()".to_string()
-            } else {
-                sources
+            let sources = match r.sources.len() {
+                0 => "()".to_string(),
+                _ => python::tuple(r.sources.iter().map(usize::to_string)),
             };
             let args = [
                 r.keras_layer.to_string(),
@@ -95,9 +96,36 @@ impl WeightMap {
             out.push(python::call(4, "", "", &args, ","));
         }
         out.push(")".to_string());
-        if self.rows.is_empty() {
-            return vec!["KERAS_WEIGHTS = ()".to_string()];
-        }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn conv_layouts_put_channels_first() {
+        assert_eq!(conv_layout(1), "permute:2,1,0");
+        assert_eq!(conv_layout(2), "permute:3,2,0,1");
+        assert_eq!(conv_layout(3), "permute:4,3,0,1,2");
+    }
+
+    #[test]
+    fn rows_render_as_ruff_formats_them() {
+        let mut map = WeightMap::default();
+        assert_eq!(map.render(), ["KERAS_WEIGHTS = ()"]);
+        let layer = map.layer();
+        map.row(layer, "Dense", "dense1.weight".into(), &[0], "T");
+        map.row(layer, "LSTM", "lstm1.bias_hh_l0".into(), &[], "");
+        assert_eq!(
+            map.render(),
+            [
+                "KERAS_WEIGHTS = (",
+                "    (0, \"Dense\", \"dense1.weight\", (0,), \"T\"),",
+                "    (0, \"LSTM\", \"lstm1.bias_hh_l0\", (), \"\"),",
+                ")",
+            ]
+        );
     }
 }
