@@ -246,7 +246,7 @@ fn check_inputs(model: &Model, diags: &mut Vec<Diagnostic>) {
         if !tokens {
             diags.push(
                 Diagnostic::error(
-                    codes::UNSUPPORTED_INPUT,
+                    codes::NO_BACKEND_MAPPING,
                     "`use_attention_mask=True` masks padding, token id 0, but the input is not token ids",
                 )
                 .label(layer.span, "needs token ids")

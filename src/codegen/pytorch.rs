@@ -330,6 +330,17 @@ impl Emitter<'_, '_> {
 
     fn layer(&mut self, layer: &Layer, strip: Option<&str>) {
         let rank = layer.input_shape.len();
+        if layer
+            .args
+            .iter()
+            .any(|a| a.explicit && a.name == "kernel_regularizer")
+        {
+            // Keras adds the penalty to the loss; training without it is another model.
+            return self.unsupported(
+                layer,
+                &format!("`{}(kernel_regularizer=…)`", layer.spec.name),
+            );
+        }
         match (layer.spec.rule, layer.spec.torch) {
             (Rule::Residual, _) => self.residual(layer),
             (Rule::Bidirectional, _) => self.recurrent(layer, true),
