@@ -37,3 +37,12 @@ for check in scripts/verify_shapes.py scripts/test_generated.py scripts/test_run
     "$NEURALC_PYTHON" "$check" "${args[@]}"
   fi
 done
+
+# One network on both backends: altered scripts must be caught (--self-test), and tiny
+# models covering each layer kind's weight layout, optimizer rule and the divergences
+# fixed so far must compile to equivalent scripts. About 3 minutes on 2 cores.
+echo "==> scripts/verify_equivalence.py --self-test"
+"$NEURALC_PYTHON" scripts/verify_equivalence.py --self-test
+echo "==> scripts/verify_equivalence.py (tiny models)"
+"$NEURALC_PYTHON" scripts/verify_equivalence.py tests/equivalence/*.neural \
+  golden/compile/{bidirectional,gru_rnn,residual,noise_norm,schedule_exponential}.neural

@@ -90,6 +90,92 @@ def lr_factor(step):
 {%- endif %}
 
 
+{% if keras_rmsprop -%}
+class KerasRMSprop(torch.optim.Optimizer):
+    """RMSprop as Keras updates: lr * g / sqrt(v + eps), where torch.optim.RMSprop
+    divides by sqrt(v) + eps; weight decay w -= lr * wd * w before the update."""
+
+    def __init__(self, params, lr, rho=0.9, momentum=0.0, eps=1e-07, weight_decay=0.0):
+        defaults = {
+            "lr": lr,
+            "rho": rho,
+            "momentum": momentum,
+            "eps": eps,
+            "weight_decay": weight_decay,
+        }
+        super().__init__(params, defaults)
+
+    @torch.no_grad()
+    def step(self, closure=None):
+        for group in self.param_groups:
+            lr, rho, momentum = group["lr"], group["rho"], group["momentum"]
+            for p in group["params"]:
+                if p.grad is None:
+                    continue
+                state = self.state[p]
+                if not state:
+                    state["velocity"] = torch.zeros_like(p)
+                    state["momentum"] = torch.zeros_like(p)
+                if group["weight_decay"]:
+                    p.mul_(1 - lr * group["weight_decay"])
+                velocity = state["velocity"]
+                velocity.mul_(rho).addcmul_(p.grad, p.grad, value=1 - rho)
+                increment = lr * p.grad / (velocity + group["eps"]).sqrt()
+                if momentum > 0:
+                    increment = state["momentum"].mul_(momentum).add_(increment)
+                p.sub_(increment)
+
+
+{% endif -%}
+{% if keras_epsilon -%}
+def keras_epsilon(optimizer, args, kwargs):
+    """Step hook: Keras adds Adam's epsilon to sqrt(v) before the bias correction, torch
+    after it, so step t takes epsilon / sqrt(1 - beta_2**t) in torch's form."""
+    for group in optimizer.param_groups:
+        group.setdefault("keras_eps", group["eps"])
+        group["keras_step"] = group.get("keras_step", 0) + 1
+        correction = 1 - group["betas"][1] ** group["keras_step"]
+        group["eps"] = group["keras_eps"] / math.sqrt(correction)
+
+
+{% endif -%}
+{% if keras_momentum -%}
+def keras_momentum(optimizer, args, kwargs):
+    """Step hook: Keras' SGD velocity holds steps, torch's momentum buffer gradients, so
+    a scheduled learning rate rescales the buffer by the previous rate over this one."""
+    for group in optimizer.param_groups:
+        previous = group.get("keras_lr", group["lr"])
+        group["keras_lr"] = group["lr"]
+        for p in group["params"]:
+            buffer = optimizer.state[p].get("momentum_buffer")
+            if buffer is not None:
+                buffer.mul_(previous / group["lr"])
+
+
+{% endif -%}
+{% if hpo -%}
+def build_training(model, hp):
+{%- else -%}
+def build_training(model):
+{%- endif %}
+    """The loss, optimizer and learning-rate scheduler (None: none) training uses."""
+    criterion = {{ torch_criterion }}
+{{ torch_optimizer }}
+{%- if schedule.is_some() %}
+    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lr_factor)
+{%- else %}
+    scheduler = None
+{%- endif %}
+    return criterion, optimizer, scheduler
+
+
+# Where each tensor's value lives in the Keras script's model, for copying its weights:
+# (Keras layer among those with weights, its class, tensor, its weights, layout steps).
+{%- for line in keras_weights %}
+{{ line }}
+{%- endfor %}
+
+
 {% include "common/cli.py" %}
 
 
@@ -275,10 +361,10 @@ def run(args):
     params = sum(p.numel() for p in model.parameters())
     if world_size > 1:
         model = nn.parallel.DistributedDataParallel(model)
-    criterion = {{ torch_criterion }}
-{{ torch_optimizer }}
 {%- if schedule.is_some() %}
-    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lr_factor)
+    criterion, optimizer, scheduler = build_training(model)
+{%- else %}
+    criterion, optimizer, _ = build_training(model)
 {%- endif %}
 
     if world_size > 1:

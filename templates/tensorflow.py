@@ -45,12 +45,25 @@ IMPORT_SECONDS = time.perf_counter() - _import_start
 
 
 class TransformerEncoder(layers.Layer):
-    """Post-norm encoder block, the same computation as nn.TransformerEncoderLayer."""
+    """Post-norm encoder block, the same computation as nn.TransformerEncoderLayer.
+
+    causal: each step attends to itself and earlier steps only (a decoder block).
+    padding (a call argument): (batch, steps), False at the padding steps, which no
+    step attends to.
+    """
 
     def __init__(
-        self, features, num_heads, ff_dim, dropout=0.1, activation="relu", **kwargs
+        self,
+        features,
+        num_heads,
+        ff_dim,
+        dropout=0.1,
+        activation="relu",
+        causal=False,
+        **kwargs,
     ):
         super().__init__(**kwargs)
+        self.causal = causal
         self.attention = layers.MultiHeadAttention(
             num_heads, features // num_heads, dropout=dropout
         )
@@ -62,8 +75,15 @@ class TransformerEncoder(layers.Layer):
         self.projection_dropout = layers.Dropout(dropout)
         self.output_norm = layers.LayerNormalization(epsilon=1e-5)
 
-    def call(self, x, training=False):
-        attended = self.attention(x, x, training=training)
+    def call(self, x, padding=None, training=False):
+        mask = None if padding is None else padding[:, None, :]
+        attended = self.attention(
+            x,
+            x,
+            attention_mask=mask,
+            use_causal_mask=self.causal,
+            training=training,
+        )
         x = self.attention_norm(x + self.attention_dropout(attended, training=training))
         hidden = self.hidden_dropout(self.hidden(x), training=training)
         projected = self.projection_dropout(self.projection(hidden), training=training)
@@ -80,6 +100,24 @@ def build_model():
 {%- for line in keras_body %}
 {{ line }}
 {%- endfor %}
+
+
+{% if hpo -%}
+def compile_model(model, hp):
+{%- else -%}
+def compile_model(model):
+{%- endif %}
+    """Compile `model` with the loss and optimizer (and schedule) training uses."""
+{%- for line in keras_setup %}
+{{ line }}
+{%- endfor %}
+    model.compile(
+        optimizer=optimizer,
+        loss={{ keras_loss }},
+{%- if let Some(metric) = keras_metric %}
+        metrics=[{{ metric }}],
+{%- endif %}
+    )
 
 
 {% include "common/cli.py" %}
@@ -202,16 +240,7 @@ def run(args):
         scope = contextlib.nullcontext()
     with scope:
         model = build_model()
-{%- for line in keras_setup %}
-{{ line }}
-{%- endfor %}
-        model.compile(
-            optimizer=optimizer,
-            loss={{ keras_loss }},
-{%- if let Some(metric) = keras_metric %}
-            metrics=[{{ metric }}],
-{%- endif %}
-        )
+        compile_model(model)
 
     logger = EpochLogger(args.epochs, args.quiet)
     model.fit(

@@ -117,6 +117,7 @@ class TunableCNN(nn.Module):
         x = self.pool1(x)  # (batch, 8, 13, 13)
         x = self.relu(self.conv2(x))  # (batch, 8, 11, 11)
         x = self.pool2(x)  # (batch, 8, 5, 5)
+        x = x.movedim(1, -1)  # channels last
         x = self.flatten1(x)  # (batch, 200)
         x = self.relu(self.dense1(x))  # (batch, 32)
         x = self.dropout1(x)  # (batch, 32)
@@ -132,6 +133,33 @@ class TunableCNN(nn.Module):
 def build_model(hp=None):
     """Return the network; `hp` overrides DEFAULTS, the searched HPO parameters."""
     return TunableCNN(hp)
+
+
+def build_training(model, hp):
+    """The loss, optimizer and learning-rate scheduler (None: none) training uses."""
+    criterion = nn.CrossEntropyLoss()
+    optimizer = torch.optim.SGD(
+        model.parameters(),
+        lr=hp["learning_rate"],
+        momentum=hp["momentum"],
+        nesterov=False,
+    )
+    scheduler = None
+    return criterion, optimizer, scheduler
+
+
+# Where each tensor's value lives in the Keras script's model, for copying its weights:
+# (Keras layer among those with weights, its class, tensor, its weights, layout steps).
+KERAS_WEIGHTS = (
+    (0, "Conv2D", "conv1.weight", (0,), "permute:3,2,0,1"),
+    (0, "Conv2D", "conv1.bias", (1,), ""),
+    (1, "Conv2D", "conv2.weight", (0,), "permute:3,2,0,1"),
+    (1, "Conv2D", "conv2.bias", (1,), ""),
+    (2, "Dense", "dense1.weight", (0,), "T"),
+    (2, "Dense", "dense1.bias", (1,), ""),
+    (3, "Dense", "output.weight", (0,), "T"),
+    (3, "Dense", "output.bias", (1,), ""),
+)
 
 
 def parse_args(argv=None):
@@ -546,10 +574,7 @@ def fit(args, hp, data, device, rank, world_size, quiet):
     params = sum(p.numel() for p in model.parameters())
     if world_size > 1:
         model = nn.parallel.DistributedDataParallel(model)
-    criterion = nn.CrossEntropyLoss()
-    optimizer = torch.optim.SGD(
-        model.parameters(), lr=hp["learning_rate"], momentum=hp["momentum"]
-    )
+    criterion, optimizer, _ = build_training(model, hp)
 
     if world_size > 1:
         # Each process trains on its own shard of every epoch's permutation.

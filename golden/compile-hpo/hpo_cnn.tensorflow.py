@@ -164,6 +164,18 @@ def build_model(hp=None):
     )
 
 
+def compile_model(model, hp):
+    """Compile `model` with the loss and optimizer (and schedule) training uses."""
+    optimizer = keras.optimizers.SGD(
+        learning_rate=hp["learning_rate"], momentum=hp["momentum"]
+    )
+    model.compile(
+        optimizer=optimizer,
+        loss="sparse_categorical_crossentropy",
+        metrics=["accuracy"],
+    )
+
+
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(
         prog=PROG, description=f"Train {MODEL_NAME} with TensorFlow/Keras."
@@ -556,14 +568,7 @@ def fit(args, hp, data, quiet):
         scope = contextlib.nullcontext()
     with scope:
         model = build_model(hp)
-        optimizer = keras.optimizers.SGD(
-            learning_rate=hp["learning_rate"], momentum=hp["momentum"]
-        )
-        model.compile(
-            optimizer=optimizer,
-            loss="sparse_categorical_crossentropy",
-            metrics=["accuracy"],
-        )
+        compile_model(model, hp)
 
     logger = EpochLogger(epochs, quiet)
     model.fit(

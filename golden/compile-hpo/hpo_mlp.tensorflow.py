@@ -154,6 +154,16 @@ def build_model(hp=None):
     )
 
 
+def compile_model(model, hp):
+    """Compile `model` with the loss and optimizer (and schedule) training uses."""
+    optimizer = keras.optimizers.Adam(learning_rate=hp["learning_rate"])
+    model.compile(
+        optimizer=optimizer,
+        loss="sparse_categorical_crossentropy",
+        metrics=["accuracy"],
+    )
+
+
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(
         prog=PROG, description=f"Train {MODEL_NAME} with TensorFlow/Keras."
@@ -546,12 +556,7 @@ def fit(args, hp, data, quiet):
         scope = contextlib.nullcontext()
     with scope:
         model = build_model(hp)
-        optimizer = keras.optimizers.Adam(learning_rate=hp["learning_rate"])
-        model.compile(
-            optimizer=optimizer,
-            loss="sparse_categorical_crossentropy",
-            metrics=["accuracy"],
-        )
+        compile_model(model, hp)
 
     logger = EpochLogger(epochs, quiet)
     model.fit(

@@ -109,6 +109,41 @@ def build_model(hp=None):
     return TunableRegressor(hp)
 
 
+def keras_epsilon(optimizer, args, kwargs):
+    """Step hook: Keras adds Adam's epsilon to sqrt(v) before the bias correction, torch
+    after it, so step t takes epsilon / sqrt(1 - beta_2**t) in torch's form."""
+    for group in optimizer.param_groups:
+        group.setdefault("keras_eps", group["eps"])
+        group["keras_step"] = group.get("keras_step", 0) + 1
+        correction = 1 - group["betas"][1] ** group["keras_step"]
+        group["eps"] = group["keras_eps"] / math.sqrt(correction)
+
+
+def build_training(model, hp):
+    """The loss, optimizer and learning-rate scheduler (None: none) training uses."""
+    criterion = nn.HuberLoss(delta=0.5)
+    optimizer = torch.optim.Adam(
+        model.parameters(), lr=LEARNING_RATE, betas=(hp["beta_1"], 0.999), eps=1e-07
+    )
+    optimizer.register_step_pre_hook(keras_epsilon)
+    scheduler = None
+    return criterion, optimizer, scheduler
+
+
+# Where each tensor's value lives in the Keras script's model, for copying its weights:
+# (Keras layer among those with weights, its class, tensor, its weights, layout steps).
+KERAS_WEIGHTS = (
+    (0, "Dense", "dense1.weight", (0,), "T"),
+    (0, "Dense", "dense1.bias", (1,), ""),
+    (1, "BatchNormalization", "batch_norm1.weight", (0,), ""),
+    (1, "BatchNormalization", "batch_norm1.bias", (1,), ""),
+    (1, "BatchNormalization", "batch_norm1.running_mean", (2,), ""),
+    (1, "BatchNormalization", "batch_norm1.running_var", (3,), ""),
+    (2, "Dense", "output.weight", (0,), "T"),
+    (2, "Dense", "output.bias", (1,), ""),
+)
+
+
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(
         prog=PROG, description=f"Train {MODEL_NAME} with PyTorch."
@@ -485,10 +520,7 @@ def fit(args, hp, data, device, rank, world_size, quiet):
     params = sum(p.numel() for p in model.parameters())
     if world_size > 1:
         model = nn.parallel.DistributedDataParallel(model)
-    criterion = nn.HuberLoss(delta=0.5)
-    optimizer = torch.optim.Adam(
-        model.parameters(), lr=LEARNING_RATE, betas=(hp["beta_1"], 0.999)
-    )
+    criterion, optimizer, _ = build_training(model, hp)
 
     if world_size > 1:
         # Each process trains on its own shard of every epoch's permutation.

@@ -147,6 +147,15 @@ def build_model(hp=None):
     )
 
 
+def compile_model(model, hp):
+    """Compile `model` with the loss and optimizer (and schedule) training uses."""
+    optimizer = keras.optimizers.Adam(learning_rate=LEARNING_RATE, beta_1=hp["beta_1"])
+    model.compile(
+        optimizer=optimizer,
+        loss=keras.losses.Huber(delta=0.5),
+    )
+
+
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(
         prog=PROG, description=f"Train {MODEL_NAME} with TensorFlow/Keras."
@@ -509,13 +518,7 @@ def fit(args, hp, data, quiet):
         scope = contextlib.nullcontext()
     with scope:
         model = build_model(hp)
-        optimizer = keras.optimizers.Adam(
-            learning_rate=LEARNING_RATE, beta_1=hp["beta_1"]
-        )
-        model.compile(
-            optimizer=optimizer,
-            loss=keras.losses.Huber(delta=0.5),
-        )
+        compile_model(model, hp)
 
     logger = EpochLogger(epochs, quiet)
     model.fit(

@@ -78,6 +78,9 @@ class BiTagger(nn.Module):
         super().__init__()
         self.embedding1 = nn.Embedding(200, 16)
         self.bi_lstm1 = nn.LSTM(16, 16, batch_first=True, bidirectional=True)
+        # Keras has one bias: PyTorch's second stays zero.
+        nn.init.zeros_(self.bi_lstm1.bias_hh_l0).requires_grad_(False)
+        nn.init.zeros_(self.bi_lstm1.bias_hh_l0_reverse).requires_grad_(False)
         self.bi_gru1 = nn.GRU(32, 8, batch_first=True, bidirectional=True)
         self.output = nn.Linear(16, 6)
 
@@ -99,6 +102,56 @@ class BiTagger(nn.Module):
 def build_model():
     """Return the network. It outputs logits: the softmax lives in the loss."""
     return BiTagger()
+
+
+def keras_epsilon(optimizer, args, kwargs):
+    """Step hook: Keras adds Adam's epsilon to sqrt(v) before the bias correction, torch
+    after it, so step t takes epsilon / sqrt(1 - beta_2**t) in torch's form."""
+    for group in optimizer.param_groups:
+        group.setdefault("keras_eps", group["eps"])
+        group["keras_step"] = group.get("keras_step", 0) + 1
+        correction = 1 - group["betas"][1] ** group["keras_step"]
+        group["eps"] = group["keras_eps"] / math.sqrt(correction)
+
+
+def build_training(model):
+    """The loss, optimizer and learning-rate scheduler (None: none) training uses."""
+    criterion = nn.CrossEntropyLoss()
+    optimizer = torch.optim.AdamW(
+        model.parameters(),
+        lr=LEARNING_RATE,
+        betas=(0.9, 0.999),
+        weight_decay=0.01,
+        eps=1e-07,
+    )
+    optimizer.register_step_pre_hook(keras_epsilon)
+    scheduler = None
+    return criterion, optimizer, scheduler
+
+
+# Where each tensor's value lives in the Keras script's model, for copying its weights:
+# (Keras layer among those with weights, its class, tensor, its weights, layout steps).
+KERAS_WEIGHTS = (
+    (0, "Embedding", "embedding1.weight", (0,), ""),
+    (1, "Bidirectional", "bi_lstm1.weight_ih_l0", (0,), "T"),
+    (1, "Bidirectional", "bi_lstm1.weight_hh_l0", (1,), "T"),
+    (1, "Bidirectional", "bi_lstm1.bias_ih_l0", (2,), ""),
+    (1, "Bidirectional", "bi_lstm1.bias_hh_l0", (), ""),
+    (1, "Bidirectional", "bi_lstm1.weight_ih_l0_reverse", (3,), "T"),
+    (1, "Bidirectional", "bi_lstm1.weight_hh_l0_reverse", (4,), "T"),
+    (1, "Bidirectional", "bi_lstm1.bias_ih_l0_reverse", (5,), ""),
+    (1, "Bidirectional", "bi_lstm1.bias_hh_l0_reverse", (), ""),
+    (2, "Bidirectional", "bi_gru1.weight_ih_l0", (0,), "T|blocks:1,0,2"),
+    (2, "Bidirectional", "bi_gru1.weight_hh_l0", (1,), "T|blocks:1,0,2"),
+    (2, "Bidirectional", "bi_gru1.bias_ih_l0", (2,), "row:0|blocks:1,0,2"),
+    (2, "Bidirectional", "bi_gru1.bias_hh_l0", (2,), "row:1|blocks:1,0,2"),
+    (2, "Bidirectional", "bi_gru1.weight_ih_l0_reverse", (3,), "T|blocks:1,0,2"),
+    (2, "Bidirectional", "bi_gru1.weight_hh_l0_reverse", (4,), "T|blocks:1,0,2"),
+    (2, "Bidirectional", "bi_gru1.bias_ih_l0_reverse", (5,), "row:0|blocks:1,0,2"),
+    (2, "Bidirectional", "bi_gru1.bias_hh_l0_reverse", (5,), "row:1|blocks:1,0,2"),
+    (3, "Dense", "output.weight", (0,), "T"),
+    (3, "Dense", "output.bias", (1,), ""),
+)
 
 
 def parse_args(argv=None):
@@ -455,10 +508,7 @@ def run(args):
     params = sum(p.numel() for p in model.parameters())
     if world_size > 1:
         model = nn.parallel.DistributedDataParallel(model)
-    criterion = nn.CrossEntropyLoss()
-    optimizer = torch.optim.AdamW(
-        model.parameters(), lr=LEARNING_RATE, weight_decay=0.01
-    )
+    criterion, optimizer, _ = build_training(model)
 
     if world_size > 1:
         # Each process trains on its own shard of every epoch's permutation.

@@ -133,6 +133,16 @@ def build_model():
     )
 
 
+def compile_model(model):
+    """Compile `model` with the loss and optimizer (and schedule) training uses."""
+    optimizer = keras.optimizers.AdamW(learning_rate=LEARNING_RATE, weight_decay=0.01)
+    model.compile(
+        optimizer=optimizer,
+        loss="sparse_categorical_crossentropy",
+        metrics=["accuracy"],
+    )
+
+
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(
         prog=PROG, description=f"Train {MODEL_NAME} with TensorFlow/Keras."
@@ -462,14 +472,7 @@ def run(args):
         scope = contextlib.nullcontext()
     with scope:
         model = build_model()
-        optimizer = keras.optimizers.AdamW(
-            learning_rate=LEARNING_RATE, weight_decay=0.01
-        )
-        model.compile(
-            optimizer=optimizer,
-            loss="sparse_categorical_crossentropy",
-            metrics=["accuracy"],
-        )
+        compile_model(model)
 
     logger = EpochLogger(args.epochs, args.quiet)
     model.fit(

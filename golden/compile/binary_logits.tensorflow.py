@@ -130,6 +130,16 @@ def build_model():
     )
 
 
+def compile_model(model):
+    """Compile `model` with the loss and optimizer (and schedule) training uses."""
+    optimizer = keras.optimizers.RMSprop(learning_rate=LEARNING_RATE, momentum=0.5)
+    model.compile(
+        optimizer=optimizer,
+        loss=keras.losses.BinaryCrossentropy(from_logits=True),
+        metrics=[keras.metrics.BinaryAccuracy(name="accuracy", threshold=0.0)],
+    )
+
+
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(
         prog=PROG, description=f"Train {MODEL_NAME} with TensorFlow/Keras."
@@ -470,12 +480,7 @@ def run(args):
         scope = contextlib.nullcontext()
     with scope:
         model = build_model()
-        optimizer = keras.optimizers.RMSprop(learning_rate=LEARNING_RATE, momentum=0.5)
-        model.compile(
-            optimizer=optimizer,
-            loss=keras.losses.BinaryCrossentropy(from_logits=True),
-            metrics=[keras.metrics.BinaryAccuracy(name="accuracy", threshold=0.0)],
-        )
+        compile_model(model)
 
     logger = EpochLogger(args.epochs, args.quiet)
     model.fit(

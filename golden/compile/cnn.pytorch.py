@@ -91,6 +91,7 @@ class CNN(nn.Module):
         x = self.pool1(x)  # (batch, 32, 13, 13)
         x = self.relu(self.conv2(x))  # (batch, 64, 11, 11)
         x = self.pool2(x)  # (batch, 64, 5, 5)
+        x = x.movedim(1, -1)  # channels last
         x = self.flatten1(x)  # (batch, 1600)
         x = self.relu(self.dense1(x))  # (batch, 128)
         x = self.dropout1(x)  # (batch, 128)
@@ -106,6 +107,41 @@ class CNN(nn.Module):
 def build_model():
     """Return the network. It outputs logits: the softmax lives in the loss."""
     return CNN()
+
+
+def keras_epsilon(optimizer, args, kwargs):
+    """Step hook: Keras adds Adam's epsilon to sqrt(v) before the bias correction, torch
+    after it, so step t takes epsilon / sqrt(1 - beta_2**t) in torch's form."""
+    for group in optimizer.param_groups:
+        group.setdefault("keras_eps", group["eps"])
+        group["keras_step"] = group.get("keras_step", 0) + 1
+        correction = 1 - group["betas"][1] ** group["keras_step"]
+        group["eps"] = group["keras_eps"] / math.sqrt(correction)
+
+
+def build_training(model):
+    """The loss, optimizer and learning-rate scheduler (None: none) training uses."""
+    criterion = nn.CrossEntropyLoss()
+    optimizer = torch.optim.Adam(
+        model.parameters(), lr=LEARNING_RATE, betas=(0.9, 0.999), eps=1e-07
+    )
+    optimizer.register_step_pre_hook(keras_epsilon)
+    scheduler = None
+    return criterion, optimizer, scheduler
+
+
+# Where each tensor's value lives in the Keras script's model, for copying its weights:
+# (Keras layer among those with weights, its class, tensor, its weights, layout steps).
+KERAS_WEIGHTS = (
+    (0, "Conv2D", "conv1.weight", (0,), "permute:3,2,0,1"),
+    (0, "Conv2D", "conv1.bias", (1,), ""),
+    (1, "Conv2D", "conv2.weight", (0,), "permute:3,2,0,1"),
+    (1, "Conv2D", "conv2.bias", (1,), ""),
+    (2, "Dense", "dense1.weight", (0,), "T"),
+    (2, "Dense", "dense1.bias", (1,), ""),
+    (3, "Dense", "output.weight", (0,), "T"),
+    (3, "Dense", "output.bias", (1,), ""),
+)
 
 
 def parse_args(argv=None):
@@ -475,8 +511,7 @@ def run(args):
     params = sum(p.numel() for p in model.parameters())
     if world_size > 1:
         model = nn.parallel.DistributedDataParallel(model)
-    criterion = nn.CrossEntropyLoss()
-    optimizer = torch.optim.Adam(model.parameters(), lr=LEARNING_RATE)
+    criterion, optimizer, _ = build_training(model)
 
     if world_size > 1:
         # Each process trains on its own shard of every epoch's permutation.

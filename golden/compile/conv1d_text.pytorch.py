@@ -111,6 +111,64 @@ def build_model():
     return TextCNN()
 
 
+class KerasRMSprop(torch.optim.Optimizer):
+    """RMSprop as Keras updates: lr * g / sqrt(v + eps), where torch.optim.RMSprop
+    divides by sqrt(v) + eps; weight decay w -= lr * wd * w before the update."""
+
+    def __init__(self, params, lr, rho=0.9, momentum=0.0, eps=1e-07, weight_decay=0.0):
+        defaults = {
+            "lr": lr,
+            "rho": rho,
+            "momentum": momentum,
+            "eps": eps,
+            "weight_decay": weight_decay,
+        }
+        super().__init__(params, defaults)
+
+    @torch.no_grad()
+    def step(self, closure=None):
+        for group in self.param_groups:
+            lr, rho, momentum = group["lr"], group["rho"], group["momentum"]
+            for p in group["params"]:
+                if p.grad is None:
+                    continue
+                state = self.state[p]
+                if not state:
+                    state["velocity"] = torch.zeros_like(p)
+                    state["momentum"] = torch.zeros_like(p)
+                if group["weight_decay"]:
+                    p.mul_(1 - lr * group["weight_decay"])
+                velocity = state["velocity"]
+                velocity.mul_(rho).addcmul_(p.grad, p.grad, value=1 - rho)
+                increment = lr * p.grad / (velocity + group["eps"]).sqrt()
+                if momentum > 0:
+                    increment = state["momentum"].mul_(momentum).add_(increment)
+                p.sub_(increment)
+
+
+def build_training(model):
+    """The loss, optimizer and learning-rate scheduler (None: none) training uses."""
+    criterion = nn.CrossEntropyLoss()
+    optimizer = KerasRMSprop(
+        model.parameters(), lr=LEARNING_RATE, rho=0.8, momentum=0.0, eps=1e-07
+    )
+    scheduler = None
+    return criterion, optimizer, scheduler
+
+
+# Where each tensor's value lives in the Keras script's model, for copying its weights:
+# (Keras layer among those with weights, its class, tensor, its weights, layout steps).
+KERAS_WEIGHTS = (
+    (0, "Embedding", "embedding1.weight", (0,), ""),
+    (1, "Conv1D", "conv1.weight", (0,), "permute:2,1,0"),
+    (1, "Conv1D", "conv1.bias", (1,), ""),
+    (2, "Conv1D", "conv2.weight", (0,), "permute:2,1,0"),
+    (2, "Conv1D", "conv2.bias", (1,), ""),
+    (3, "Dense", "output.weight", (0,), "T"),
+    (3, "Dense", "output.bias", (1,), ""),
+)
+
+
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(
         prog=PROG, description=f"Train {MODEL_NAME} with PyTorch."
@@ -465,8 +523,7 @@ def run(args):
     params = sum(p.numel() for p in model.parameters())
     if world_size > 1:
         model = nn.parallel.DistributedDataParallel(model)
-    criterion = nn.CrossEntropyLoss()
-    optimizer = torch.optim.RMSprop(model.parameters(), lr=LEARNING_RATE, alpha=0.8)
+    criterion, optimizer, _ = build_training(model)
 
     if world_size > 1:
         # Each process trains on its own shard of every epoch's permutation.

@@ -87,14 +87,7 @@ class ConvZoo(nn.Module):
             nn.Conv2d(64, 24, kernel_size=1),
         )
         self.avg_pool1 = nn.AvgPool2d((2, 2), (1, 2))
-        self.deconv1 = nn.ConvTranspose2d(
-            24,
-            8,
-            kernel_size=(3, 3),
-            stride=(2, 2),
-            padding=(1, 1),
-            output_padding=(1, 1),
-        )
+        self.deconv1 = nn.ConvTranspose2d(24, 8, kernel_size=(3, 3), stride=(2, 2))
         self.pad1 = nn.ZeroPad2d((1, 1, 1, 1))
         self.upsample1 = nn.Upsample(scale_factor=(2.0, 2.0), mode="nearest")
         self.pool1 = nn.MaxPool2d((3, 3), 2)
@@ -113,7 +106,7 @@ class ConvZoo(nn.Module):
         x = self.depthwise1(x)  # (batch, 64, 14, 30)
         x = self.relu(self.separable1(x))  # (batch, 24, 12, 28)
         x = self.avg_pool1(x)  # (batch, 24, 11, 14)
-        x = self.deconv1(x)  # (batch, 8, 22, 28)
+        x = self.deconv1(x)[..., :22, :28]  # (batch, 8, 22, 28)
         x = self.pad1(x)  # (batch, 8, 24, 30)
         x = self.upsample1(x)  # (batch, 8, 48, 60)
         x = self.pool1(x)  # (batch, 8, 23, 29)
@@ -134,6 +127,58 @@ class ConvZoo(nn.Module):
 def build_model():
     """Return the network. It outputs logits: the softmax lives in the loss."""
     return ConvZoo()
+
+
+def build_training(model):
+    """The loss, optimizer and learning-rate scheduler (None: none) training uses."""
+    criterion = nn.CrossEntropyLoss()
+    optimizer = torch.optim.SGD(
+        model.parameters(), lr=LEARNING_RATE, momentum=0.9, nesterov=True
+    )
+    scheduler = None
+    return criterion, optimizer, scheduler
+
+
+# Where each tensor's value lives in the Keras script's model, for copying its weights:
+# (Keras layer among those with weights, its class, tensor, its weights, layout steps).
+KERAS_WEIGHTS = (
+    (0, "Conv2D", "conv1.weight", (0,), "permute:3,2,0,1"),
+    (0, "Conv2D", "conv1.bias", (1,), ""),
+    (1, "BatchNormalization", "batch_norm1.weight", (0,), ""),
+    (1, "BatchNormalization", "batch_norm1.bias", (1,), ""),
+    (1, "BatchNormalization", "batch_norm1.running_mean", (2,), ""),
+    (1, "BatchNormalization", "batch_norm1.running_var", (3,), ""),
+    (2, "Conv2D", "conv2.weight", (0,), "permute:3,2,0,1"),
+    (
+        3,
+        "DepthwiseConv2D",
+        "depthwise1.weight",
+        (0,),
+        "reshape:3,3,1,64|permute:3,2,0,1",
+    ),
+    (3, "DepthwiseConv2D", "depthwise1.bias", (1,), ""),
+    (
+        4,
+        "SeparableConv2D",
+        "separable1.0.weight",
+        (0,),
+        "reshape:3,3,1,64|permute:3,2,0,1",
+    ),
+    (4, "SeparableConv2D", "separable1.1.weight", (1,), "permute:3,2,0,1"),
+    (4, "SeparableConv2D", "separable1.1.bias", (2,), ""),
+    (5, "Conv2DTranspose", "deconv1.weight", (0,), "permute:3,2,0,1"),
+    (5, "Conv2DTranspose", "deconv1.bias", (1,), ""),
+    (6, "Conv2D", "conv3.weight", (0,), "permute:3,2,0,1"),
+    (6, "Conv2D", "conv3.bias", (1,), ""),
+    (7, "GroupNormalization", "group_norm1.weight", (0,), ""),
+    (7, "GroupNormalization", "group_norm1.bias", (1,), ""),
+    (8, "Dense", "dense1.weight", (0,), "T"),
+    (8, "Dense", "dense1.bias", (1,), ""),
+    (9, "LayerNormalization", "layer_norm1.weight", (0,), ""),
+    (9, "LayerNormalization", "layer_norm1.bias", (1,), ""),
+    (10, "Dense", "output.weight", (0,), "T"),
+    (10, "Dense", "output.bias", (1,), ""),
+)
 
 
 def parse_args(argv=None):
@@ -503,10 +548,7 @@ def run(args):
     params = sum(p.numel() for p in model.parameters())
     if world_size > 1:
         model = nn.parallel.DistributedDataParallel(model)
-    criterion = nn.CrossEntropyLoss()
-    optimizer = torch.optim.SGD(
-        model.parameters(), lr=LEARNING_RATE, momentum=0.9, nesterov=True
-    )
+    criterion, optimizer, _ = build_training(model)
 
     if world_size > 1:
         # Each process trains on its own shard of every epoch's permutation.

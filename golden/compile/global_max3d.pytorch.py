@@ -98,6 +98,30 @@ def build_model():
     return GlobalMax3D()
 
 
+def build_training(model):
+    """The loss, optimizer and learning-rate scheduler (None: none) training uses."""
+    criterion = nn.CrossEntropyLoss()
+    optimizer = torch.optim.NAdam(
+        model.parameters(),
+        lr=LEARNING_RATE,
+        betas=(0.9, 0.999),
+        eps=1e-07,
+        momentum_decay=1.0,
+    )
+    scheduler = None
+    return criterion, optimizer, scheduler
+
+
+# Where each tensor's value lives in the Keras script's model, for copying its weights:
+# (Keras layer among those with weights, its class, tensor, its weights, layout steps).
+KERAS_WEIGHTS = (
+    (0, "Conv3D", "conv1.weight", (0,), "permute:4,3,0,1,2"),
+    (0, "Conv3D", "conv1.bias", (1,), ""),
+    (1, "Dense", "output.weight", (0,), "T"),
+    (1, "Dense", "output.bias", (1,), ""),
+)
+
+
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(
         prog=PROG, description=f"Train {MODEL_NAME} with PyTorch."
@@ -465,8 +489,7 @@ def run(args):
     params = sum(p.numel() for p in model.parameters())
     if world_size > 1:
         model = nn.parallel.DistributedDataParallel(model)
-    criterion = nn.CrossEntropyLoss()
-    optimizer = torch.optim.NAdam(model.parameters(), lr=LEARNING_RATE)
+    criterion, optimizer, _ = build_training(model)
 
     if world_size > 1:
         # Each process trains on its own shard of every epoch's permutation.

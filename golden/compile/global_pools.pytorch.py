@@ -102,6 +102,28 @@ def build_model():
     return GlobalPools()
 
 
+def build_training(model):
+    """The loss, optimizer and learning-rate scheduler (None: none) training uses."""
+    criterion = nn.CrossEntropyLoss()
+    optimizer = torch.optim.Adamax(
+        model.parameters(), lr=LEARNING_RATE, betas=(0.9, 0.999), eps=1e-07
+    )
+    scheduler = None
+    return criterion, optimizer, scheduler
+
+
+# Where each tensor's value lives in the Keras script's model, for copying its weights:
+# (Keras layer among those with weights, its class, tensor, its weights, layout steps).
+KERAS_WEIGHTS = (
+    (0, "Conv1D", "conv1.weight", (0,), "permute:2,1,0"),
+    (0, "Conv1D", "conv1.bias", (1,), ""),
+    (1, "Dense", "dense1.weight", (0,), "T"),
+    (1, "Dense", "dense1.bias", (1,), ""),
+    (2, "Dense", "output.weight", (0,), "T"),
+    (2, "Dense", "output.bias", (1,), ""),
+)
+
+
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(
         prog=PROG, description=f"Train {MODEL_NAME} with PyTorch."
@@ -464,8 +486,7 @@ def run(args):
     params = sum(p.numel() for p in model.parameters())
     if world_size > 1:
         model = nn.parallel.DistributedDataParallel(model)
-    criterion = nn.CrossEntropyLoss()
-    optimizer = torch.optim.Adamax(model.parameters(), lr=LEARNING_RATE)
+    criterion, optimizer, _ = build_training(model)
 
     if world_size > 1:
         # Each process trains on its own shard of every epoch's permutation.

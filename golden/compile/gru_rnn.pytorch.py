@@ -77,6 +77,8 @@ class RecurrentMix(nn.Module):
         super().__init__()
         self.gru1 = nn.GRU(8, 16, batch_first=True)
         self.rnn1 = nn.RNN(16, 12, batch_first=True, nonlinearity="relu")
+        # Keras has one bias: PyTorch's second stays zero.
+        nn.init.zeros_(self.rnn1.bias_hh_l0).requires_grad_(False)
         self.dense1 = nn.Linear(12, 8)
         self.relu = nn.ReLU()
         self.gru2 = nn.GRU(8, 8, batch_first=True)
@@ -101,6 +103,38 @@ class RecurrentMix(nn.Module):
 def build_model():
     """Return the network. It outputs logits: the softmax lives in the loss."""
     return RecurrentMix()
+
+
+def build_training(model):
+    """The loss, optimizer and learning-rate scheduler (None: none) training uses."""
+    criterion = nn.CrossEntropyLoss()
+    optimizer = torch.optim.Adadelta(
+        model.parameters(), lr=LEARNING_RATE, rho=0.95, eps=1e-07
+    )
+    scheduler = None
+    return criterion, optimizer, scheduler
+
+
+# Where each tensor's value lives in the Keras script's model, for copying its weights:
+# (Keras layer among those with weights, its class, tensor, its weights, layout steps).
+KERAS_WEIGHTS = (
+    (0, "GRU", "gru1.weight_ih_l0", (0,), "T|blocks:1,0,2"),
+    (0, "GRU", "gru1.weight_hh_l0", (1,), "T|blocks:1,0,2"),
+    (0, "GRU", "gru1.bias_ih_l0", (2,), "row:0|blocks:1,0,2"),
+    (0, "GRU", "gru1.bias_hh_l0", (2,), "row:1|blocks:1,0,2"),
+    (1, "SimpleRNN", "rnn1.weight_ih_l0", (0,), "T"),
+    (1, "SimpleRNN", "rnn1.weight_hh_l0", (1,), "T"),
+    (1, "SimpleRNN", "rnn1.bias_ih_l0", (2,), ""),
+    (1, "SimpleRNN", "rnn1.bias_hh_l0", (), ""),
+    (2, "TimeDistributed", "dense1.weight", (0,), "T"),
+    (2, "TimeDistributed", "dense1.bias", (1,), ""),
+    (3, "GRU", "gru2.weight_ih_l0", (0,), "T|blocks:1,0,2"),
+    (3, "GRU", "gru2.weight_hh_l0", (1,), "T|blocks:1,0,2"),
+    (3, "GRU", "gru2.bias_ih_l0", (2,), "row:0|blocks:1,0,2"),
+    (3, "GRU", "gru2.bias_hh_l0", (2,), "row:1|blocks:1,0,2"),
+    (4, "Dense", "output.weight", (0,), "T"),
+    (4, "Dense", "output.bias", (1,), ""),
+)
 
 
 def parse_args(argv=None):
@@ -465,8 +499,7 @@ def run(args):
     params = sum(p.numel() for p in model.parameters())
     if world_size > 1:
         model = nn.parallel.DistributedDataParallel(model)
-    criterion = nn.CrossEntropyLoss()
-    optimizer = torch.optim.Adadelta(model.parameters(), lr=LEARNING_RATE)
+    criterion, optimizer, _ = build_training(model)
 
     if world_size > 1:
         # Each process trains on its own shard of every epoch's permutation.

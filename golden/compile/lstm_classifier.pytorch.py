@@ -78,7 +78,11 @@ class SentimentLSTM(nn.Module):
         super().__init__()
         self.embedding1 = nn.Embedding(1000, 32)
         self.lstm1 = nn.LSTM(32, 32, batch_first=True)
+        # Keras has one bias: PyTorch's second stays zero.
+        nn.init.zeros_(self.lstm1.bias_hh_l0).requires_grad_(False)
         self.lstm2 = nn.LSTM(32, 16, batch_first=True)
+        # Keras has one bias: PyTorch's second stays zero.
+        nn.init.zeros_(self.lstm2.bias_hh_l0).requires_grad_(False)
         self.dense1 = nn.Linear(16, 16)
         self.relu = nn.ReLU()
         self.output = nn.Linear(16, 1)
@@ -102,6 +106,46 @@ class SentimentLSTM(nn.Module):
 def build_model():
     """Return the network. It outputs logits: the sigmoid lives in the loss."""
     return SentimentLSTM()
+
+
+def keras_epsilon(optimizer, args, kwargs):
+    """Step hook: Keras adds Adam's epsilon to sqrt(v) before the bias correction, torch
+    after it, so step t takes epsilon / sqrt(1 - beta_2**t) in torch's form."""
+    for group in optimizer.param_groups:
+        group.setdefault("keras_eps", group["eps"])
+        group["keras_step"] = group.get("keras_step", 0) + 1
+        correction = 1 - group["betas"][1] ** group["keras_step"]
+        group["eps"] = group["keras_eps"] / math.sqrt(correction)
+
+
+def build_training(model):
+    """The loss, optimizer and learning-rate scheduler (None: none) training uses."""
+    criterion = nn.BCEWithLogitsLoss()
+    optimizer = torch.optim.Adam(
+        model.parameters(), lr=LEARNING_RATE, betas=(0.85, 0.999), eps=1e-07
+    )
+    optimizer.register_step_pre_hook(keras_epsilon)
+    scheduler = None
+    return criterion, optimizer, scheduler
+
+
+# Where each tensor's value lives in the Keras script's model, for copying its weights:
+# (Keras layer among those with weights, its class, tensor, its weights, layout steps).
+KERAS_WEIGHTS = (
+    (0, "Embedding", "embedding1.weight", (0,), ""),
+    (1, "LSTM", "lstm1.weight_ih_l0", (0,), "T"),
+    (1, "LSTM", "lstm1.weight_hh_l0", (1,), "T"),
+    (1, "LSTM", "lstm1.bias_ih_l0", (2,), ""),
+    (1, "LSTM", "lstm1.bias_hh_l0", (), ""),
+    (2, "LSTM", "lstm2.weight_ih_l0", (0,), "T"),
+    (2, "LSTM", "lstm2.weight_hh_l0", (1,), "T"),
+    (2, "LSTM", "lstm2.bias_ih_l0", (2,), ""),
+    (2, "LSTM", "lstm2.bias_hh_l0", (), ""),
+    (3, "Dense", "dense1.weight", (0,), "T"),
+    (3, "Dense", "dense1.bias", (1,), ""),
+    (4, "Dense", "output.weight", (0,), "T"),
+    (4, "Dense", "output.bias", (1,), ""),
+)
 
 
 def parse_args(argv=None):
@@ -460,10 +504,7 @@ def run(args):
     params = sum(p.numel() for p in model.parameters())
     if world_size > 1:
         model = nn.parallel.DistributedDataParallel(model)
-    criterion = nn.BCEWithLogitsLoss()
-    optimizer = torch.optim.Adam(
-        model.parameters(), lr=LEARNING_RATE, betas=(0.85, 0.999)
-    )
+    criterion, optimizer, _ = build_training(model)
 
     if world_size > 1:
         # Each process trains on its own shard of every epoch's permutation.

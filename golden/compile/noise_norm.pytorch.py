@@ -86,6 +86,7 @@ class NoisyMLP(nn.Module):
         # x: (batch, 1, 28, 28)
         if self.training:
             x = x + torch.randn_like(x) * 0.1
+        x = x.movedim(1, -1)  # channels last
         x = self.flatten1(x)  # (batch, 784)
         x = self.dense1(x)  # (batch, 128)
         x = self.batch_norm1(x)  # (batch, 128)
@@ -103,6 +104,29 @@ class NoisyMLP(nn.Module):
 def build_model():
     """Return the network. It outputs logits: the softmax lives in the loss."""
     return NoisyMLP()
+
+
+def build_training(model):
+    """The loss, optimizer and learning-rate scheduler (None: none) training uses."""
+    criterion = nn.CrossEntropyLoss()
+    optimizer = torch.optim.SGD(
+        model.parameters(), lr=LEARNING_RATE, momentum=0.9, nesterov=False
+    )
+    scheduler = None
+    return criterion, optimizer, scheduler
+
+
+# Where each tensor's value lives in the Keras script's model, for copying its weights:
+# (Keras layer among those with weights, its class, tensor, its weights, layout steps).
+KERAS_WEIGHTS = (
+    (0, "Dense", "dense1.weight", (0,), "T"),
+    (1, "BatchNormalization", "batch_norm1.weight", (0,), ""),
+    (1, "BatchNormalization", "batch_norm1.bias", (1,), ""),
+    (1, "BatchNormalization", "batch_norm1.running_mean", (2,), ""),
+    (1, "BatchNormalization", "batch_norm1.running_var", (3,), ""),
+    (2, "Dense", "output.weight", (0,), "T"),
+    (2, "Dense", "output.bias", (1,), ""),
+)
 
 
 def parse_args(argv=None):
@@ -472,8 +496,7 @@ def run(args):
     params = sum(p.numel() for p in model.parameters())
     if world_size > 1:
         model = nn.parallel.DistributedDataParallel(model)
-    criterion = nn.CrossEntropyLoss()
-    optimizer = torch.optim.SGD(model.parameters(), lr=LEARNING_RATE, momentum=0.9)
+    criterion, optimizer, _ = build_training(model)
 
     if world_size > 1:
         # Each process trains on its own shard of every epoch's permutation.

@@ -93,6 +93,26 @@ def build_model():
     return MultiTarget()
 
 
+def build_training(model):
+    """The loss, optimizer and learning-rate scheduler (None: none) training uses."""
+    criterion = nn.HuberLoss(delta=0.5)
+    optimizer = torch.optim.SGD(
+        model.parameters(), lr=LEARNING_RATE, momentum=0.9, nesterov=False
+    )
+    scheduler = None
+    return criterion, optimizer, scheduler
+
+
+# Where each tensor's value lives in the Keras script's model, for copying its weights:
+# (Keras layer among those with weights, its class, tensor, its weights, layout steps).
+KERAS_WEIGHTS = (
+    (0, "Dense", "dense1.weight", (0,), "T"),
+    (0, "Dense", "dense1.bias", (1,), ""),
+    (1, "Dense", "output.weight", (0,), "T"),
+    (1, "Dense", "output.bias", (1,), ""),
+)
+
+
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(
         prog=PROG, description=f"Train {MODEL_NAME} with PyTorch."
@@ -424,8 +444,7 @@ def run(args):
     params = sum(p.numel() for p in model.parameters())
     if world_size > 1:
         model = nn.parallel.DistributedDataParallel(model)
-    criterion = nn.HuberLoss(delta=0.5)
-    optimizer = torch.optim.SGD(model.parameters(), lr=LEARNING_RATE, momentum=0.9)
+    criterion, optimizer, _ = build_training(model)
 
     if world_size > 1:
         # Each process trains on its own shard of every epoch's permutation.

@@ -131,6 +131,15 @@ def build_model():
     )
 
 
+def compile_model(model):
+    """Compile `model` with the loss and optimizer (and schedule) training uses."""
+    optimizer = keras.optimizers.SGD(learning_rate=LEARNING_RATE, momentum=0.9)
+    model.compile(
+        optimizer=optimizer,
+        loss=keras.losses.Huber(delta=0.5),
+    )
+
+
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(
         prog=PROG, description=f"Train {MODEL_NAME} with TensorFlow/Keras."
@@ -443,11 +452,7 @@ def run(args):
         scope = contextlib.nullcontext()
     with scope:
         model = build_model()
-        optimizer = keras.optimizers.SGD(learning_rate=LEARNING_RATE, momentum=0.9)
-        model.compile(
-            optimizer=optimizer,
-            loss=keras.losses.Huber(delta=0.5),
-        )
+        compile_model(model)
 
     logger = EpochLogger(args.epochs, args.quiet)
     model.fit(

@@ -131,6 +131,15 @@ def build_model():
     )
 
 
+def compile_model(model):
+    """Compile `model` with the loss and optimizer (and schedule) training uses."""
+    optimizer = keras.optimizers.RMSprop(learning_rate=LEARNING_RATE)
+    model.compile(
+        optimizer=optimizer,
+        loss="mean_absolute_error",
+    )
+
+
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(
         prog=PROG, description=f"Train {MODEL_NAME} with TensorFlow/Keras."
@@ -443,11 +452,7 @@ def run(args):
         scope = contextlib.nullcontext()
     with scope:
         model = build_model()
-        optimizer = keras.optimizers.RMSprop(learning_rate=LEARNING_RATE)
-        model.compile(
-            optimizer=optimizer,
-            loss="mean_absolute_error",
-        )
+        compile_model(model)
 
     logger = EpochLogger(args.epochs, args.quiet)
     model.fit(

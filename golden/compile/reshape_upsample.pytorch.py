@@ -87,6 +87,7 @@ class Decoder(nn.Module):
 
     def forward(self, x):
         # x: (batch, 1, 28, 28)
+        x = x.movedim(1, -1)  # channels last
         x = self.flatten1(x)  # (batch, 784)
         x = self.relu(self.dense1(x))  # (batch, 49)
         x = x.reshape(len(x), 7, 7, 1)  # (batch, 7, 7, 1)
@@ -95,6 +96,7 @@ class Decoder(nn.Module):
         x = self.relu(self.deconv1(x))  # (batch, 4, 16, 16)
         x = self.pad1(x)  # (batch, 4, 18, 20)
         x = self.conv1(x)  # (batch, 2, 16, 18)
+        x = x.movedim(1, -1)  # channels last
         x = self.flatten2(x)  # (batch, 576)
         x = self.output(x)  # (batch, 10) logits
         return x
@@ -108,6 +110,41 @@ class Decoder(nn.Module):
 def build_model():
     """Return the network. It outputs logits: the softmax lives in the loss."""
     return Decoder()
+
+
+def keras_epsilon(optimizer, args, kwargs):
+    """Step hook: Keras adds Adam's epsilon to sqrt(v) before the bias correction, torch
+    after it, so step t takes epsilon / sqrt(1 - beta_2**t) in torch's form."""
+    for group in optimizer.param_groups:
+        group.setdefault("keras_eps", group["eps"])
+        group["keras_step"] = group.get("keras_step", 0) + 1
+        correction = 1 - group["betas"][1] ** group["keras_step"]
+        group["eps"] = group["keras_eps"] / math.sqrt(correction)
+
+
+def build_training(model):
+    """The loss, optimizer and learning-rate scheduler (None: none) training uses."""
+    criterion = nn.CrossEntropyLoss()
+    optimizer = torch.optim.Adam(
+        model.parameters(), lr=LEARNING_RATE, betas=(0.9, 0.999), eps=1e-07
+    )
+    optimizer.register_step_pre_hook(keras_epsilon)
+    scheduler = None
+    return criterion, optimizer, scheduler
+
+
+# Where each tensor's value lives in the Keras script's model, for copying its weights:
+# (Keras layer among those with weights, its class, tensor, its weights, layout steps).
+KERAS_WEIGHTS = (
+    (0, "Dense", "dense1.weight", (0,), "T"),
+    (0, "Dense", "dense1.bias", (1,), ""),
+    (1, "Conv2DTranspose", "deconv1.weight", (0,), "permute:3,2,0,1"),
+    (1, "Conv2DTranspose", "deconv1.bias", (1,), ""),
+    (2, "Conv2D", "conv1.weight", (0,), "permute:3,2,0,1"),
+    (2, "Conv2D", "conv1.bias", (1,), ""),
+    (3, "Dense", "output.weight", (0,), "T"),
+    (3, "Dense", "output.bias", (1,), ""),
+)
 
 
 def parse_args(argv=None):
@@ -477,8 +514,7 @@ def run(args):
     params = sum(p.numel() for p in model.parameters())
     if world_size > 1:
         model = nn.parallel.DistributedDataParallel(model)
-    criterion = nn.CrossEntropyLoss()
-    optimizer = torch.optim.Adam(model.parameters(), lr=LEARNING_RATE)
+    criterion, optimizer, _ = build_training(model)
 
     if world_size > 1:
         # Each process trains on its own shard of every epoch's permutation.

@@ -82,6 +82,7 @@ class ExpDecayMLP(nn.Module):
 
     def forward(self, x):
         # x: (batch, 1, 28, 28)
+        x = x.movedim(1, -1)  # channels last
         x = self.flatten1(x)  # (batch, 784)
         x = self.relu(self.dense1(x))  # (batch, 64)
         x = self.output(x)  # (batch, 10) logits
@@ -101,6 +102,39 @@ def build_model():
 def lr_factor(step):
     """`ExponentialDecay`: the learning rate after `step` optimizer steps, relative to the first."""
     return 0.96 ** (step / 100)
+
+
+def keras_momentum(optimizer, args, kwargs):
+    """Step hook: Keras' SGD velocity holds steps, torch's momentum buffer gradients, so
+    a scheduled learning rate rescales the buffer by the previous rate over this one."""
+    for group in optimizer.param_groups:
+        previous = group.get("keras_lr", group["lr"])
+        group["keras_lr"] = group["lr"]
+        for p in group["params"]:
+            buffer = optimizer.state[p].get("momentum_buffer")
+            if buffer is not None:
+                buffer.mul_(previous / group["lr"])
+
+
+def build_training(model):
+    """The loss, optimizer and learning-rate scheduler (None: none) training uses."""
+    criterion = nn.CrossEntropyLoss()
+    optimizer = torch.optim.SGD(
+        model.parameters(), lr=LEARNING_RATE, momentum=0.9, nesterov=False
+    )
+    optimizer.register_step_pre_hook(keras_momentum)
+    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lr_factor)
+    return criterion, optimizer, scheduler
+
+
+# Where each tensor's value lives in the Keras script's model, for copying its weights:
+# (Keras layer among those with weights, its class, tensor, its weights, layout steps).
+KERAS_WEIGHTS = (
+    (0, "Dense", "dense1.weight", (0,), "T"),
+    (0, "Dense", "dense1.bias", (1,), ""),
+    (1, "Dense", "output.weight", (0,), "T"),
+    (1, "Dense", "output.bias", (1,), ""),
+)
 
 
 def parse_args(argv=None):
@@ -473,9 +507,7 @@ def run(args):
     params = sum(p.numel() for p in model.parameters())
     if world_size > 1:
         model = nn.parallel.DistributedDataParallel(model)
-    criterion = nn.CrossEntropyLoss()
-    optimizer = torch.optim.SGD(model.parameters(), lr=LEARNING_RATE, momentum=0.9)
-    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lr_factor)
+    criterion, optimizer, scheduler = build_training(model)
 
     if world_size > 1:
         # Each process trains on its own shard of every epoch's permutation.

@@ -131,6 +131,19 @@ def build_model():
     )
 
 
+def compile_model(model):
+    """Compile `model` with the loss and optimizer (and schedule) training uses."""
+    schedule = keras.optimizers.schedules.ExponentialDecay(
+        initial_learning_rate=0.1, decay_steps=100, decay_rate=0.96
+    )
+    optimizer = keras.optimizers.SGD(learning_rate=schedule, momentum=0.9)
+    model.compile(
+        optimizer=optimizer,
+        loss="sparse_categorical_crossentropy",
+        metrics=["accuracy"],
+    )
+
+
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(
         prog=PROG, description=f"Train {MODEL_NAME} with TensorFlow/Keras."
@@ -473,15 +486,7 @@ def run(args):
         scope = contextlib.nullcontext()
     with scope:
         model = build_model()
-        schedule = keras.optimizers.schedules.ExponentialDecay(
-            initial_learning_rate=0.1, decay_steps=100, decay_rate=0.96
-        )
-        optimizer = keras.optimizers.SGD(learning_rate=schedule, momentum=0.9)
-        model.compile(
-            optimizer=optimizer,
-            loss="sparse_categorical_crossentropy",
-            metrics=["accuracy"],
-        )
+        compile_model(model)
 
     logger = EpochLogger(args.epochs, args.quiet)
     model.fit(

@@ -82,6 +82,7 @@ class PiecewiseMLP(nn.Module):
 
     def forward(self, x):
         # x: (batch, 1, 28, 28)
+        x = x.movedim(1, -1)  # channels last
         x = self.flatten1(x)  # (batch, 784)
         x = self.relu(self.dense1(x))  # (batch, 64)
         x = self.output(x)  # (batch, 10) logits
@@ -105,6 +106,37 @@ def lr_factor(step):
     if step <= 100:
         return 0.3333333333333333
     return 0.09999999999999999
+
+
+def keras_epsilon(optimizer, args, kwargs):
+    """Step hook: Keras adds Adam's epsilon to sqrt(v) before the bias correction, torch
+    after it, so step t takes epsilon / sqrt(1 - beta_2**t) in torch's form."""
+    for group in optimizer.param_groups:
+        group.setdefault("keras_eps", group["eps"])
+        group["keras_step"] = group.get("keras_step", 0) + 1
+        correction = 1 - group["betas"][1] ** group["keras_step"]
+        group["eps"] = group["keras_eps"] / math.sqrt(correction)
+
+
+def build_training(model):
+    """The loss, optimizer and learning-rate scheduler (None: none) training uses."""
+    criterion = nn.CrossEntropyLoss()
+    optimizer = torch.optim.Adam(
+        model.parameters(), lr=LEARNING_RATE, betas=(0.9, 0.999), eps=1e-07
+    )
+    optimizer.register_step_pre_hook(keras_epsilon)
+    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lr_factor)
+    return criterion, optimizer, scheduler
+
+
+# Where each tensor's value lives in the Keras script's model, for copying its weights:
+# (Keras layer among those with weights, its class, tensor, its weights, layout steps).
+KERAS_WEIGHTS = (
+    (0, "Dense", "dense1.weight", (0,), "T"),
+    (0, "Dense", "dense1.bias", (1,), ""),
+    (1, "Dense", "output.weight", (0,), "T"),
+    (1, "Dense", "output.bias", (1,), ""),
+)
 
 
 def parse_args(argv=None):
@@ -477,9 +509,7 @@ def run(args):
     params = sum(p.numel() for p in model.parameters())
     if world_size > 1:
         model = nn.parallel.DistributedDataParallel(model)
-    criterion = nn.CrossEntropyLoss()
-    optimizer = torch.optim.Adam(model.parameters(), lr=LEARNING_RATE)
-    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lr_factor)
+    criterion, optimizer, scheduler = build_training(model)
 
     if world_size > 1:
         # Each process trains on its own shard of every epoch's permutation.

@@ -82,6 +82,7 @@ class PolyMLP(nn.Module):
 
     def forward(self, x):
         # x: (batch, 1, 28, 28)
+        x = x.movedim(1, -1)  # channels last
         x = self.flatten1(x)  # (batch, 784)
         x = self.relu(self.dense1(x))  # (batch, 64)
         x = self.output(x)  # (batch, 10) logits
@@ -103,6 +104,26 @@ def lr_factor(step):
     step = min(step, 200)
     end = 0.02
     return (1 - end) * (1 - step / 200) ** 2.0 + end
+
+
+def build_training(model):
+    """The loss, optimizer and learning-rate scheduler (None: none) training uses."""
+    criterion = nn.CrossEntropyLoss()
+    optimizer = torch.optim.SGD(
+        model.parameters(), lr=LEARNING_RATE, momentum=0.0, nesterov=False
+    )
+    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lr_factor)
+    return criterion, optimizer, scheduler
+
+
+# Where each tensor's value lives in the Keras script's model, for copying its weights:
+# (Keras layer among those with weights, its class, tensor, its weights, layout steps).
+KERAS_WEIGHTS = (
+    (0, "Dense", "dense1.weight", (0,), "T"),
+    (0, "Dense", "dense1.bias", (1,), ""),
+    (1, "Dense", "output.weight", (0,), "T"),
+    (1, "Dense", "output.bias", (1,), ""),
+)
 
 
 def parse_args(argv=None):
@@ -475,9 +496,7 @@ def run(args):
     params = sum(p.numel() for p in model.parameters())
     if world_size > 1:
         model = nn.parallel.DistributedDataParallel(model)
-    criterion = nn.CrossEntropyLoss()
-    optimizer = torch.optim.SGD(model.parameters(), lr=LEARNING_RATE)
-    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lr_factor)
+    criterion, optimizer, scheduler = build_training(model)
 
     if world_size > 1:
         # Each process trains on its own shard of every epoch's permutation.

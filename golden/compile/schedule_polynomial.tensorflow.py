@@ -131,6 +131,19 @@ def build_model():
     )
 
 
+def compile_model(model):
+    """Compile `model` with the loss and optimizer (and schedule) training uses."""
+    schedule = keras.optimizers.schedules.PolynomialDecay(
+        initial_learning_rate=0.05, decay_steps=200, end_learning_rate=0.001, power=2.0
+    )
+    optimizer = keras.optimizers.SGD(learning_rate=schedule)
+    model.compile(
+        optimizer=optimizer,
+        loss="sparse_categorical_crossentropy",
+        metrics=["accuracy"],
+    )
+
+
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(
         prog=PROG, description=f"Train {MODEL_NAME} with TensorFlow/Keras."
@@ -473,18 +486,7 @@ def run(args):
         scope = contextlib.nullcontext()
     with scope:
         model = build_model()
-        schedule = keras.optimizers.schedules.PolynomialDecay(
-            initial_learning_rate=0.05,
-            decay_steps=200,
-            end_learning_rate=0.001,
-            power=2.0,
-        )
-        optimizer = keras.optimizers.SGD(learning_rate=schedule)
-        model.compile(
-            optimizer=optimizer,
-            loss="sparse_categorical_crossentropy",
-            metrics=["accuracy"],
-        )
+        compile_model(model)
 
     logger = EpochLogger(args.epochs, args.quiet)
     model.fit(

@@ -76,6 +76,8 @@ class Forecaster(nn.Module):
     def __init__(self):
         super().__init__()
         self.lstm1 = nn.LSTM(4, 32, batch_first=True)
+        # Keras has one bias: PyTorch's second stays zero.
+        nn.init.zeros_(self.lstm1.bias_hh_l0).requires_grad_(False)
         self.dense1 = nn.Linear(32, 1)
 
     def forward(self, x):
@@ -89,6 +91,39 @@ class Forecaster(nn.Module):
 def build_model():
     """Return the network."""
     return Forecaster()
+
+
+def keras_epsilon(optimizer, args, kwargs):
+    """Step hook: Keras adds Adam's epsilon to sqrt(v) before the bias correction, torch
+    after it, so step t takes epsilon / sqrt(1 - beta_2**t) in torch's form."""
+    for group in optimizer.param_groups:
+        group.setdefault("keras_eps", group["eps"])
+        group["keras_step"] = group.get("keras_step", 0) + 1
+        correction = 1 - group["betas"][1] ** group["keras_step"]
+        group["eps"] = group["keras_eps"] / math.sqrt(correction)
+
+
+def build_training(model):
+    """The loss, optimizer and learning-rate scheduler (None: none) training uses."""
+    criterion = nn.MSELoss()
+    optimizer = torch.optim.Adam(
+        model.parameters(), lr=LEARNING_RATE, betas=(0.9, 0.999), eps=1e-07
+    )
+    optimizer.register_step_pre_hook(keras_epsilon)
+    scheduler = None
+    return criterion, optimizer, scheduler
+
+
+# Where each tensor's value lives in the Keras script's model, for copying its weights:
+# (Keras layer among those with weights, its class, tensor, its weights, layout steps).
+KERAS_WEIGHTS = (
+    (0, "LSTM", "lstm1.weight_ih_l0", (0,), "T"),
+    (0, "LSTM", "lstm1.weight_hh_l0", (1,), "T"),
+    (0, "LSTM", "lstm1.bias_ih_l0", (2,), ""),
+    (0, "LSTM", "lstm1.bias_hh_l0", (), ""),
+    (1, "Dense", "dense1.weight", (0,), "T"),
+    (1, "Dense", "dense1.bias", (1,), ""),
+)
 
 
 def parse_args(argv=None):
@@ -422,8 +457,7 @@ def run(args):
     params = sum(p.numel() for p in model.parameters())
     if world_size > 1:
         model = nn.parallel.DistributedDataParallel(model)
-    criterion = nn.MSELoss()
-    optimizer = torch.optim.Adam(model.parameters(), lr=LEARNING_RATE)
+    criterion, optimizer, _ = build_training(model)
 
     if world_size > 1:
         # Each process trains on its own shard of every epoch's permutation.

@@ -112,6 +112,138 @@ def build_model():
     return TinyTransformer()
 
 
+def keras_epsilon(optimizer, args, kwargs):
+    """Step hook: Keras adds Adam's epsilon to sqrt(v) before the bias correction, torch
+    after it, so step t takes epsilon / sqrt(1 - beta_2**t) in torch's form."""
+    for group in optimizer.param_groups:
+        group.setdefault("keras_eps", group["eps"])
+        group["keras_step"] = group.get("keras_step", 0) + 1
+        correction = 1 - group["betas"][1] ** group["keras_step"]
+        group["eps"] = group["keras_eps"] / math.sqrt(correction)
+
+
+def build_training(model):
+    """The loss, optimizer and learning-rate scheduler (None: none) training uses."""
+    criterion = nn.CrossEntropyLoss()
+    optimizer = torch.optim.Adam(
+        model.parameters(), lr=LEARNING_RATE, betas=(0.9, 0.999), eps=1e-07
+    )
+    optimizer.register_step_pre_hook(keras_epsilon)
+    scheduler = None
+    return criterion, optimizer, scheduler
+
+
+# Where each tensor's value lives in the Keras script's model, for copying its weights:
+# (Keras layer among those with weights, its class, tensor, its weights, layout steps).
+KERAS_WEIGHTS = (
+    (0, "Embedding", "embedding1.weight", (0,), ""),
+    (
+        1,
+        "MultiHeadAttention",
+        "attention1.in_proj_weight",
+        (0, 2, 4),
+        "reshape:32,-1|T",
+    ),
+    (1, "MultiHeadAttention", "attention1.in_proj_bias", (1, 3, 5), "reshape:-1"),
+    (1, "MultiHeadAttention", "attention1.out_proj.weight", (6,), "reshape:-1,32|T"),
+    (1, "MultiHeadAttention", "attention1.out_proj.bias", (7,), ""),
+    (2, "LayerNormalization", "layer_norm1.weight", (0,), ""),
+    (2, "LayerNormalization", "layer_norm1.bias", (1,), ""),
+    (
+        3,
+        "TransformerEncoder",
+        "encoder1.self_attn.in_proj_weight",
+        (0, 2, 4),
+        "reshape:32,-1|T",
+    ),
+    (
+        3,
+        "TransformerEncoder",
+        "encoder1.self_attn.in_proj_bias",
+        (1, 3, 5),
+        "reshape:-1",
+    ),
+    (
+        3,
+        "TransformerEncoder",
+        "encoder1.self_attn.out_proj.weight",
+        (6,),
+        "reshape:-1,32|T",
+    ),
+    (3, "TransformerEncoder", "encoder1.self_attn.out_proj.bias", (7,), ""),
+    (3, "TransformerEncoder", "encoder1.norm1.weight", (8,), ""),
+    (3, "TransformerEncoder", "encoder1.norm1.bias", (9,), ""),
+    (3, "TransformerEncoder", "encoder1.linear1.weight", (10,), "T"),
+    (3, "TransformerEncoder", "encoder1.linear1.bias", (11,), ""),
+    (3, "TransformerEncoder", "encoder1.linear2.weight", (12,), "T"),
+    (3, "TransformerEncoder", "encoder1.linear2.bias", (13,), ""),
+    (3, "TransformerEncoder", "encoder1.norm2.weight", (14,), ""),
+    (3, "TransformerEncoder", "encoder1.norm2.bias", (15,), ""),
+    (
+        4,
+        "TransformerEncoder",
+        "encoder2.layers.0.self_attn.in_proj_weight",
+        (0, 2, 4),
+        "reshape:32,-1|T",
+    ),
+    (
+        4,
+        "TransformerEncoder",
+        "encoder2.layers.0.self_attn.in_proj_bias",
+        (1, 3, 5),
+        "reshape:-1",
+    ),
+    (
+        4,
+        "TransformerEncoder",
+        "encoder2.layers.0.self_attn.out_proj.weight",
+        (6,),
+        "reshape:-1,32|T",
+    ),
+    (4, "TransformerEncoder", "encoder2.layers.0.self_attn.out_proj.bias", (7,), ""),
+    (4, "TransformerEncoder", "encoder2.layers.0.norm1.weight", (8,), ""),
+    (4, "TransformerEncoder", "encoder2.layers.0.norm1.bias", (9,), ""),
+    (4, "TransformerEncoder", "encoder2.layers.0.linear1.weight", (10,), "T"),
+    (4, "TransformerEncoder", "encoder2.layers.0.linear1.bias", (11,), ""),
+    (4, "TransformerEncoder", "encoder2.layers.0.linear2.weight", (12,), "T"),
+    (4, "TransformerEncoder", "encoder2.layers.0.linear2.bias", (13,), ""),
+    (4, "TransformerEncoder", "encoder2.layers.0.norm2.weight", (14,), ""),
+    (4, "TransformerEncoder", "encoder2.layers.0.norm2.bias", (15,), ""),
+    (
+        5,
+        "TransformerEncoder",
+        "encoder2.layers.1.self_attn.in_proj_weight",
+        (0, 2, 4),
+        "reshape:32,-1|T",
+    ),
+    (
+        5,
+        "TransformerEncoder",
+        "encoder2.layers.1.self_attn.in_proj_bias",
+        (1, 3, 5),
+        "reshape:-1",
+    ),
+    (
+        5,
+        "TransformerEncoder",
+        "encoder2.layers.1.self_attn.out_proj.weight",
+        (6,),
+        "reshape:-1,32|T",
+    ),
+    (5, "TransformerEncoder", "encoder2.layers.1.self_attn.out_proj.bias", (7,), ""),
+    (5, "TransformerEncoder", "encoder2.layers.1.norm1.weight", (8,), ""),
+    (5, "TransformerEncoder", "encoder2.layers.1.norm1.bias", (9,), ""),
+    (5, "TransformerEncoder", "encoder2.layers.1.linear1.weight", (10,), "T"),
+    (5, "TransformerEncoder", "encoder2.layers.1.linear1.bias", (11,), ""),
+    (5, "TransformerEncoder", "encoder2.layers.1.linear2.weight", (12,), "T"),
+    (5, "TransformerEncoder", "encoder2.layers.1.linear2.bias", (13,), ""),
+    (5, "TransformerEncoder", "encoder2.layers.1.norm2.weight", (14,), ""),
+    (5, "TransformerEncoder", "encoder2.layers.1.norm2.bias", (15,), ""),
+    (6, "Dense", "output.weight", (0,), "T"),
+    (6, "Dense", "output.bias", (1,), ""),
+)
+
+
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(
         prog=PROG, description=f"Train {MODEL_NAME} with PyTorch."
@@ -466,8 +598,7 @@ def run(args):
     params = sum(p.numel() for p in model.parameters())
     if world_size > 1:
         model = nn.parallel.DistributedDataParallel(model)
-    criterion = nn.CrossEntropyLoss()
-    optimizer = torch.optim.Adam(model.parameters(), lr=LEARNING_RATE)
+    criterion, optimizer, _ = build_training(model)
 
     if world_size > 1:
         # Each process trains on its own shard of every epoch's permutation.

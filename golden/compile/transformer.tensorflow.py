@@ -122,12 +122,25 @@ class DataError(Exception):
 
 
 class TransformerEncoder(layers.Layer):
-    """Post-norm encoder block, the same computation as nn.TransformerEncoderLayer."""
+    """Post-norm encoder block, the same computation as nn.TransformerEncoderLayer.
+
+    causal: each step attends to itself and earlier steps only (a decoder block).
+    padding (a call argument): (batch, steps), False at the padding steps, which no
+    step attends to.
+    """
 
     def __init__(
-        self, features, num_heads, ff_dim, dropout=0.1, activation="relu", **kwargs
+        self,
+        features,
+        num_heads,
+        ff_dim,
+        dropout=0.1,
+        activation="relu",
+        causal=False,
+        **kwargs,
     ):
         super().__init__(**kwargs)
+        self.causal = causal
         self.attention = layers.MultiHeadAttention(
             num_heads, features // num_heads, dropout=dropout
         )
@@ -139,8 +152,15 @@ class TransformerEncoder(layers.Layer):
         self.projection_dropout = layers.Dropout(dropout)
         self.output_norm = layers.LayerNormalization(epsilon=1e-5)
 
-    def call(self, x, training=False):
-        attended = self.attention(x, x, training=training)
+    def call(self, x, padding=None, training=False):
+        mask = None if padding is None else padding[:, None, :]
+        attended = self.attention(
+            x,
+            x,
+            attention_mask=mask,
+            use_causal_mask=self.causal,
+            training=training,
+        )
         x = self.attention_norm(x + self.attention_dropout(attended, training=training))
         hidden = self.hidden_dropout(self.hidden(x), training=training)
         projected = self.projection_dropout(self.projection(hidden), training=training)
@@ -168,6 +188,16 @@ def build_model():
     x = layers.GlobalAveragePooling1D()(x)
     x = layers.Dense(5, activation="softmax")(x)
     return keras.Model(inputs, x)
+
+
+def compile_model(model):
+    """Compile `model` with the loss and optimizer (and schedule) training uses."""
+    optimizer = keras.optimizers.Adam(learning_rate=LEARNING_RATE)
+    model.compile(
+        optimizer=optimizer,
+        loss="sparse_categorical_crossentropy",
+        metrics=["accuracy"],
+    )
 
 
 def parse_args(argv=None):
@@ -499,12 +529,7 @@ def run(args):
         scope = contextlib.nullcontext()
     with scope:
         model = build_model()
-        optimizer = keras.optimizers.Adam(learning_rate=LEARNING_RATE)
-        model.compile(
-            optimizer=optimizer,
-            loss="sparse_categorical_crossentropy",
-            metrics=["accuracy"],
-        )
+        compile_model(model)
 
     logger = EpochLogger(args.epochs, args.quiet)
     model.fit(

@@ -34,6 +34,11 @@ pub fn emit(model: &Model, hpo: &Hpo, diags: &mut Vec<Diagnostic>) -> KerasModel
     if functional {
         body.push("    inputs = keras.Input(shape=INPUT_SHAPE)".to_string());
         body.push("    x = inputs".to_string());
+        if super::uses_attention_mask(&model.layers) {
+            body.push(
+                "    padding = keras.ops.not_equal(inputs, 0)  # token id 0 is padding".to_string(),
+            );
+        }
         let mut skips = 0;
         for layer in &model.layers {
             e.statements(layer, &mut body, &mut skips);
@@ -62,8 +67,15 @@ pub fn emit(model: &Model, hpo: &Hpo, diags: &mut Vec<Diagnostic>) -> KerasModel
 fn needs_functional(layers: &[Layer]) -> bool {
     layers.iter().any(|l| {
         matches!(l.spec.rule, Rule::Residual | Rule::MultiHeadAttention)
+            || masked(l)
             || needs_functional(&l.inner)
     })
+}
+
+/// A transformer block that never attends to padding steps (token id 0).
+fn masked(layer: &Layer) -> bool {
+    matches!(layer.spec.rule, Rule::Transformer { .. })
+        && layer.arg("use_attention_mask") == Some(&Param::Bool(true))
 }
 
 struct Emitter<'d, 'h> {
@@ -132,13 +144,16 @@ impl Emitter<'_, '_> {
                 outer.extend(self.args(layer));
                 vec![(format!("layers.{class}"), outer)]
             }
-            (Rule::TransformerEncoder, _) => {
+            (Rule::Transformer { causal }, _) => {
                 self.transformer = true;
                 let mut args = vec![last(&layer.input_shape).to_string()];
                 for name in ["num_heads", "ff_dim", "dropout", "activation"] {
                     if let Some(v) = layer.arg(name) {
                         args.push(format!("{name}={}", python::literal(v)));
                     }
+                }
+                if causal {
+                    args.push("causal=True".to_string());
                 }
                 let n = layer.arg("num_layers").and_then(int).unwrap_or(1).max(1);
                 (0..n)
@@ -171,6 +186,8 @@ impl Emitter<'_, '_> {
             rule => {
                 let inputs = if rule == Rule::MultiHeadAttention {
                     "(x, x)"
+                } else if masked(layer) {
+                    "(x, padding)"
                 } else {
                     "(x)"
                 };

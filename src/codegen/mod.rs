@@ -14,7 +14,8 @@ mod training;
 mod values;
 
 use crate::diagnostic::Diagnostic;
-use crate::sema::model::{self, Model};
+use crate::sema::catalog::Rule;
+use crate::sema::model::{self, Layer, Model};
 use askama::Template;
 use script::{Common, KerasScript, PyTorchScript};
 
@@ -177,6 +178,10 @@ fn render(
                 torch_criterion: plan.torch_criterion,
                 torch_eval_loss: plan.torch_eval_loss,
                 torch_optimizer: plan.torch_optimizer,
+                keras_weights: m.keras_weights,
+                keras_rmsprop: plan.keras_rmsprop,
+                keras_epsilon: plan.keras_epsilon,
+                keras_momentum: plan.keras_momentum,
             }
             .render()
         }
@@ -204,11 +209,46 @@ fn render(
     Ok(text)
 }
 
+/// The first transformer block with `use_attention_mask=True`.
+fn find_masked(layers: &[Layer]) -> Option<&Layer> {
+    layers.iter().find_map(|l| {
+        let masked = matches!(l.spec.rule, Rule::Transformer { .. })
+            && matches!(l.arg("use_attention_mask"), Some(model::Param::Bool(true)));
+        if masked {
+            Some(l)
+        } else {
+            find_masked(&l.inner)
+        }
+    })
+}
+
+/// True when a transformer block masks padding steps (token id 0), so that the
+/// scripts compute the padding mask from the input.
+fn uses_attention_mask(layers: &[Layer]) -> bool {
+    find_masked(layers).is_some()
+}
+
 /// The script feeds one input of fixed size. (Several inputs never get here: the checker
 /// rejects them, E0124.) A symbolic size, e.g. `input: (None, None, 8)` for sequences of
 /// any length, passes the checker but leaves the script nothing to generate data with.
 fn check_inputs(model: &Model, diags: &mut Vec<Diagnostic>) {
     let span = model.layers.first().map(|l| l.span).unwrap_or_default();
+    if let Some(layer) = find_masked(&model.layers) {
+        let tokens = model
+            .layers
+            .first()
+            .is_some_and(|l| l.spec.rule == Rule::Embedding);
+        if !tokens {
+            diags.push(
+                Diagnostic::error(
+                    codes::NO_BACKEND_MAPPING,
+                    "`use_attention_mask=True` masks padding, token id 0, but the input is not token ids",
+                )
+                .label(layer.span, "needs token ids")
+                .help("start the model with an `Embedding`, or remove `use_attention_mask`"),
+            );
+        }
+    }
     if model.inputs[0].shape.iter().any(Option::is_none) {
         diags.push(
             Diagnostic::error(

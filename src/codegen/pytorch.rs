@@ -4,6 +4,7 @@
 //! hands image batches over channels-first, and `forward` moves the channel axis only
 //! where a layer needs the other layout.
 
+mod weights;
 mod windows;
 
 use super::codes;
@@ -14,6 +15,7 @@ use super::values::{activation, dim, flag, int, last, layer_sizes, number, strin
 use crate::diagnostic::Diagnostic;
 use crate::sema::catalog::{self, Emit, Rule};
 use crate::sema::model::{Layer, Model, Param, Shape};
+use weights::WeightMap;
 
 /// Where the channel (feature) axis of a rank ≥ 2 activation lives.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,6 +32,8 @@ pub struct TorchModel {
     pub forward: Vec<String>,
     /// True when batches are handed over channels-first (images, volumes).
     pub channels_first_input: bool,
+    /// `KERAS_WEIGHTS = (…)`: where each tensor's value lives in the Keras model.
+    pub keras_weights: Vec<String>,
 }
 
 /// Emits the model. `stripped` is the final activation the loss applies itself
@@ -52,11 +56,18 @@ pub fn emit(
         },
         namer: Namer::new(&model.layers),
         activations: Vec::new(),
+        weights: WeightMap::default(),
+        wrapper: None,
         hpo,
         diags,
     };
     let shape = e.shape_comment(&model.inputs[0].shape);
     e.forward.push(format!("        # x: {shape}"));
+    if super::uses_attention_mask(&model.layers) {
+        e.forward.push(
+            "        padding = x == 0  # token id 0 is padding: never attended to".to_string(),
+        );
+    }
     let count = model.layers.len();
     for (i, layer) in model.layers.iter().enumerate() {
         let strip = if i + 1 == count { stripped } else { None };
@@ -69,6 +80,7 @@ pub fn emit(
         init: e.init,
         forward: e.forward,
         channels_first_input,
+        keras_weights: e.weights.render(),
     }
 }
 
@@ -79,8 +91,54 @@ struct Emitter<'d, 'h> {
     namer: Namer,
     /// Shared activation modules declared so far (`relu`, `softmax`, …).
     activations: Vec<&'static str>,
+    weights: WeightMap,
+    /// The Keras class holding the weights of the layer being emitted when it is not the
+    /// layer's own (`TimeDistributed(Dense(…))`).
+    wrapper: Option<&'static str>,
     hpo: &'h Hpo,
     diags: &'d mut Vec<Diagnostic>,
+}
+
+/// `nn.MultiheadAttention`'s tensors under `prefix` from Keras' `MultiHeadAttention`
+/// weights starting at `at`: query, key, value kernels `(features, heads, key_dim)` and
+/// biases `(heads, key_dim)`, output kernel `(heads, key_dim, features)` and bias.
+fn attention_rows(
+    prefix: &str,
+    features: i64,
+    bias: bool,
+    at: usize,
+) -> Vec<(String, Vec<usize>, String)> {
+    let step = if bias { 2 } else { 1 };
+    let kernels: Vec<usize> = (0..3).map(|i| at + i * step).collect();
+    let out = at + 3 * step;
+    let mut rows = vec![
+        (
+            format!("{prefix}in_proj_weight"),
+            kernels.clone(),
+            format!("reshape:{features},-1|T"),
+        ),
+        (
+            format!("{prefix}out_proj.weight"),
+            vec![out],
+            format!("reshape:-1,{features}|T"),
+        ),
+    ];
+    if bias {
+        rows.insert(
+            1,
+            (
+                format!("{prefix}in_proj_bias"),
+                kernels.iter().map(|k| k + 1).collect(),
+                "reshape:-1".to_string(),
+            ),
+        );
+        rows.push((
+            format!("{prefix}out_proj.bias"),
+            vec![out + 1],
+            String::new(),
+        ));
+    }
+    rows
 }
 
 /// PyTorch defaults a filled-in (not written) value may equal, so that it is left out.
@@ -106,6 +164,30 @@ impl Emitter<'_, '_> {
             .label(layer.span, "cannot be emitted for PyTorch")
             .help("compile with `--backend tensorflow`, or rewrite the layer"),
         );
+    }
+
+    /// Claims the Keras layer holding `layer`'s weights and records where each of
+    /// `rows`' tensors (`module.param`, Keras weight indices, layout) comes from.
+    fn map_weights(&mut self, layer: &Layer, rows: &[(String, Vec<usize>, String)]) {
+        let class = match (self.wrapper, layer.spec.keras) {
+            (Some(wrapper), _) => wrapper,
+            (None, Emit::Class(class)) => class,
+            (None, Emit::Helper(helper)) => helper,
+        };
+        let index = self.weights.layer();
+        for (tensor, sources, layout) in rows {
+            self.weights
+                .row(index, class, tensor.clone(), sources, layout);
+        }
+    }
+
+    /// `(name.weight ← 0 laid out by layout, name.bias ← 1)`, the bias when used.
+    fn map_kernel(&mut self, layer: &Layer, name: &str, layout: String) {
+        let mut rows = vec![(format!("{name}.weight"), vec![0], layout)];
+        if layer.arg("use_bias") != Some(&Param::Bool(false)) {
+            rows.push((format!("{name}.bias"), vec![1], String::new()));
+        }
+        self.map_weights(layer, &rows);
     }
 
     fn shape_comment(&self, shape: &Shape) -> String {
@@ -248,6 +330,17 @@ impl Emitter<'_, '_> {
 
     fn layer(&mut self, layer: &Layer, strip: Option<&str>) {
         let rank = layer.input_shape.len();
+        if layer
+            .args
+            .iter()
+            .any(|a| a.explicit && a.name == "kernel_regularizer")
+        {
+            // Keras adds the penalty to the loss; training without it is another model.
+            return self.unsupported(
+                layer,
+                &format!("`{}(kernel_regularizer=…)`", layer.spec.name),
+            );
+        }
         match (layer.spec.rule, layer.spec.torch) {
             (Rule::Residual, _) => self.residual(layer),
             (Rule::Bidirectional, _) => self.recurrent(layer, true),
@@ -303,6 +396,12 @@ impl Emitter<'_, '_> {
                 }
                 let name = self.namer.next(layer);
                 self.declare(&name, &class, &args);
+                let rows: Vec<_> = ["weight", "bias", "running_mean", "running_var"]
+                    .iter()
+                    .enumerate()
+                    .map(|(i, t)| (format!("{name}.{t}"), vec![i], String::new()))
+                    .collect();
+                self.map_weights(layer, &rows);
                 self.assign(&format!("self.{name}(x)"), &layer.output_shape, "");
             }
             (Rule::Norm, Emit::Class(class)) => {
@@ -315,6 +414,7 @@ impl Emitter<'_, '_> {
                 let args = self.args(layer, &[]);
                 let name = self.namer.next(layer);
                 self.declare(&name, class, &args);
+                self.map_kernel(layer, &name, String::new());
                 self.assign(&format!("self.{name}(x)"), &layer.output_shape, "");
             }
             (Rule::Embedding, Emit::Class(class)) => {
@@ -324,28 +424,14 @@ impl Emitter<'_, '_> {
                 let args = self.args(layer, &[]);
                 let name = self.namer.next(layer);
                 self.declare(&name, class, &args);
+                let rows = [(format!("{name}.weight"), vec![0], String::new())];
+                self.map_weights(layer, &rows);
                 self.layout = Layout::Last;
                 self.assign(&format!("self.{name}(x)"), &layer.output_shape, "");
             }
             (Rule::MultiHeadAttention, _) => self.attention(layer),
-            (Rule::TransformerEncoder, Emit::Class(class)) => {
-                if flag(layer, "use_attention_mask") {
-                    return self
-                        .unsupported(layer, "`TransformerEncoder(use_attention_mask=True)`");
-                }
-                self.ensure(Layout::Last, &layer.input_shape);
-                let args = self.args(layer, &[]);
-                let name = self.namer.next(layer);
-                let n = layer.arg("num_layers").and_then(int).unwrap_or(1);
-                if n == 1 {
-                    self.declare(&name, class, &args);
-                } else {
-                    // `nn.TransformerEncoder` stacks copies of one block.
-                    self.init.push(call(8, "block = ", class, &args, ""));
-                    let args = ["block".to_string(), format!("num_layers={n}")];
-                    self.declare(&name, "nn.TransformerEncoder", &args);
-                }
-                self.assign(&format!("self.{name}(x)"), &layer.output_shape, "");
+            (Rule::Transformer { causal }, Emit::Class(class)) => {
+                self.transformer(layer, class, causal)
             }
             (Rule::Reshape, _) => {
                 self.ensure(Layout::Last, &layer.input_shape);
@@ -362,6 +448,8 @@ impl Emitter<'_, '_> {
                 );
             }
             (Rule::Flatten, Emit::Class(class)) => {
+                // Keras flattens (…, channels) in that order: so must the weights after.
+                self.ensure(Layout::Last, &layer.input_shape);
                 let name = self.namer.next(layer);
                 self.declare(&name, class, &[]);
                 self.assign(&format!("self.{name}(x)"), &layer.output_shape, "");
@@ -371,6 +459,7 @@ impl Emitter<'_, '_> {
                 let args = self.args(layer, &[]);
                 let name = self.namer.next(layer);
                 self.declare(&name, class, &args);
+                self.map_kernel(layer, &name, "T".to_string());
                 self.apply_activated(layer, format!("self.{name}(x)"), strip);
             }
             (Rule::Same, Emit::Helper("activation")) => {
@@ -401,7 +490,25 @@ impl Emitter<'_, '_> {
                 self.declare(&name, class, &args);
                 self.assign(&format!("self.{name}(x)"), &layer.output_shape, "");
             }
-            _ => self.unsupported(layer, &format!("`{}`", layer.spec.name)),
+            (Rule::Same, Emit::Helper(helper)) => {
+                self.unsupported(layer, &format!("`{}` (helper `{helper}`)", layer.spec.name))
+            }
+            // Rejected by the checker (E0114); listed so that a new rule is a compile error.
+            (Rule::Merge, _) => self.unsupported(layer, &format!("`{}`", layer.spec.name)),
+            // The catalog names a helper where this mapping needs a class.
+            (
+                Rule::Dense
+                | Rule::Flatten
+                | Rule::Conv { .. }
+                | Rule::ConvTranspose { .. }
+                | Rule::Pool { .. }
+                | Rule::GlobalPool { .. }
+                | Rule::BatchNorm
+                | Rule::Norm
+                | Rule::Embedding
+                | Rule::Transformer { .. },
+                _,
+            ) => self.unsupported(layer, &format!("`{}`", layer.spec.name)),
         }
     }
 
@@ -446,6 +553,46 @@ impl Emitter<'_, '_> {
         self.ensure(Layout::Last, &outer.input_shape);
         let name = self.namer.next(outer);
         self.declare(&name, class, &args);
+        let bias = rnn.arg("use_bias") != Some(&Param::Bool(false));
+        // Keras: kernel (in, gates·units), recurrent kernel, one bias (two rows for a GRU,
+        // reset_after) per direction; PyTorch: (gates·units, in), and two biases. Keras'
+        // GRU gates are z, r, h; PyTorch's r, z, n. LSTM gates are i, f, c, o on both.
+        let (gates, bias_rows) = match rnn.spec.rule {
+            Rule::Recurrent { gates: 3 } => ("|blocks:1,0,2", true),
+            _ => ("", false),
+        };
+        let per_direction = if bias { 3 } else { 2 };
+        let mut rows = Vec::new();
+        let directions: &[&str] = if bidirectional {
+            &["", "_reverse"]
+        } else {
+            &[""]
+        };
+        for (d, suffix) in directions.iter().enumerate() {
+            let at = d * per_direction;
+            let t = |p: &str| format!("{name}.{p}_l0{suffix}");
+            rows.push((t("weight_ih"), vec![at], format!("T{gates}")));
+            rows.push((t("weight_hh"), vec![at + 1], format!("T{gates}")));
+            if bias && bias_rows {
+                rows.push((t("bias_ih"), vec![at + 2], format!("row:0{gates}")));
+                rows.push((t("bias_hh"), vec![at + 2], format!("row:1{gates}")));
+            } else if bias {
+                rows.push((t("bias_ih"), vec![at + 2], String::new()));
+                rows.push((t("bias_hh"), Vec::new(), String::new()));
+                // Keras has one bias where PyTorch adds two, which would learn twice
+                // as fast: the second stays zero.
+                if d == 0 {
+                    self.init.push(
+                        "        # Keras has one bias: PyTorch's second stays zero.".to_string(),
+                    );
+                }
+                self.init.push(format!(
+                    "        nn.init.zeros_(self.{}).requires_grad_(False)",
+                    t("bias_hh")
+                ));
+            }
+        }
+        self.map_weights(outer, &rows);
         self.forward.push(format!("        x, _ = self.{name}(x)"));
         if !flag(rnn, "return_sequences") {
             let units = rnn.arg("units").and_then(int).unwrap_or(0);
@@ -466,7 +613,9 @@ impl Emitter<'_, '_> {
                 let mut inner = inner.clone();
                 inner.input_shape = outer.input_shape.clone();
                 inner.output_shape = outer.output_shape.clone();
+                self.wrapper = Some("TimeDistributed");
                 self.layer(&inner, strip);
+                self.wrapper = None;
             }
             Some(inner) => {
                 self.unsupported(outer, &format!("`TimeDistributed({})`", inner.spec.name))
@@ -497,9 +646,79 @@ impl Emitter<'_, '_> {
         args.push("batch_first=True".to_string());
         let name = self.namer.next(layer);
         self.declare(&name, "nn.MultiheadAttention", &args);
+        let bias = layer.arg("use_bias") != Some(&Param::Bool(false));
+        let rows = attention_rows(&format!("{name}."), features, bias, 0);
+        self.map_weights(layer, &rows);
         self.forward.push(format!(
             "        x, _ = self.{name}(x, x, x, need_weights=False)"
         ));
+    }
+
+    /// `TransformerEncoder` / `TransformerDecoder`: `nn.TransformerEncoderLayer` (stacked
+    /// by `nn.TransformerEncoder` for `num_layers` > 1), called with a causal mask for a
+    /// decoder and a key padding mask (token id 0) for `use_attention_mask`.
+    fn transformer(&mut self, layer: &Layer, class: &str, causal: bool) {
+        // `padding` is set at the start of `forward` (see `emit`).
+        let masked = flag(layer, "use_attention_mask");
+        self.ensure(Layout::Last, &layer.input_shape);
+        let args = self.args(layer, &["use_attention_mask"]);
+        let name = self.namer.next(layer);
+        let n = layer.arg("num_layers").and_then(int).unwrap_or(1);
+        let features = last(&layer.input_shape) as i64;
+        let blocks: Vec<String> = if n == 1 {
+            self.declare(&name, class, &args);
+            vec![format!("{name}.")]
+        } else {
+            // `nn.TransformerEncoder` stacks copies of one block.
+            self.init.push(call(8, "block = ", class, &args, ""));
+            let mut stack = vec!["block".to_string(), format!("num_layers={n}")];
+            if masked {
+                // Nested tensors would zero the padding steps' outputs.
+                stack.push("enable_nested_tensor=False".to_string());
+            }
+            self.declare(&name, "nn.TransformerEncoder", &stack);
+            (0..n).map(|k| format!("{name}.layers.{k}.")).collect()
+        };
+        for prefix in blocks {
+            // The Keras helper's weights: attention (8), attention_norm, hidden,
+            // projection, output_norm (2 each).
+            let mut rows = attention_rows(&format!("{prefix}self_attn."), features, true, 0);
+            for (i, (module, layout)) in [
+                ("norm1", ""),
+                ("linear1", "T"),
+                ("linear2", "T"),
+                ("norm2", ""),
+            ]
+            .iter()
+            .enumerate()
+            {
+                let at = 8 + 2 * i;
+                rows.push((
+                    format!("{prefix}{module}.weight"),
+                    vec![at],
+                    layout.to_string(),
+                ));
+                rows.push((
+                    format!("{prefix}{module}.bias"),
+                    vec![at + 1],
+                    String::new(),
+                ));
+            }
+            self.map_weights(layer, &rows);
+        }
+        let mut call_args = vec!["x".to_string()];
+        if causal {
+            let steps = dim(layer.input_shape[0]);
+            self.forward.push(format!(
+                "        causal = torch.ones({steps}, {steps}, dtype=torch.bool, device=x.device).triu(1)"
+            ));
+            call_args.push("causal".to_string());
+        }
+        if masked {
+            call_args.push("src_key_padding_mask=padding".to_string());
+        }
+        let expr = format!("self.{name}({})", call_args.join(", "));
+        self.assign(&expr, &layer.output_shape, "");
     }
 
     fn residual(&mut self, layer: &Layer) {

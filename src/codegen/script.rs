@@ -71,6 +71,14 @@ pub struct PyTorchScript<'a> {
     pub torch_criterion: String,
     pub torch_eval_loss: String,
     pub torch_optimizer: String,
+    /// The script defines `KerasRMSprop`.
+    pub keras_rmsprop: bool,
+    /// The script defines the `keras_epsilon` optimizer hook.
+    pub keras_epsilon: bool,
+    /// The script defines the `keras_momentum` optimizer hook.
+    pub keras_momentum: bool,
+    /// `KERAS_WEIGHTS = (…)` lines.
+    pub keras_weights: Vec<String>,
 }
 
 #[derive(Template)]

@@ -50,6 +50,12 @@ pub struct Plan {
     /// Keras: the `metrics=[…]` entry reporting `accuracy` (`None` for regression).
     pub keras_metric: Option<String>,
     pub schedule: Option<Schedule>,
+    /// The script defines `KerasRMSprop` (Keras' RMSprop rule).
+    pub keras_rmsprop: bool,
+    /// The script defines `keras_epsilon`, the Adam step hook placing epsilon as Keras.
+    pub keras_epsilon: bool,
+    /// The script defines `keras_momentum`, the SGD step hook for scheduled rates.
+    pub keras_momentum: bool,
 }
 
 /// A learning-rate schedule: Keras' class and PyTorch's `LambdaLR` factor.
@@ -301,7 +307,7 @@ fn optimizer_plan(
     if let Some(s) = &model.optimizer.schedule {
         let (class, args) = keras_schedule(s);
         let callee = format!("keras.optimizers.schedules.{class}");
-        keras_setup.push(call(8, "schedule = ", &callee, &args, ""));
+        keras_setup.push(call(4, "schedule = ", &callee, &args, ""));
         keras_args.push("learning_rate=schedule".to_string());
     } else {
         keras_args.push(format!("learning_rate={}", learning_rate_expr(model, hpo)));
@@ -313,7 +319,7 @@ fn optimizer_plan(
         .filter(|a| a.name != "learning_rate")
         .filter_map(|a| hpo.comment(a))
         .collect();
-    keras_setup.extend(comments.iter().map(|c| format!("        {c}")));
+    keras_setup.extend(comments.iter().map(|c| format!("    {c}")));
     let written = || {
         optimizer
             .args
@@ -330,10 +336,11 @@ fn optimizer_plan(
         keras_args.push(format!("{kw}={}", hpo.value(arg)));
     }
     let callee = format!("keras.optimizers.{}", spec.name);
-    keras_setup.push(call(8, "optimizer = ", &callee, &keras_args, ""));
+    keras_setup.push(call(4, "optimizer = ", &callee, &keras_args, ""));
 
-    // PyTorch: `lr` always (the DSL's default is Keras'), the rest when written, with
-    // `beta_1`/`beta_2` together as `betas`.
+    // PyTorch: every argument with a PyTorch keyword, written or filled in with Keras'
+    // default (several of PyTorch's defaults differ), `beta_1`/`beta_2` together as
+    // `betas`, then the spec's fixed keywords.
     let mut torch_args = vec![
         "model.parameters()".to_string(),
         format!("lr={}", learning_rate_expr(model, hpo)),
@@ -343,11 +350,16 @@ fn optimizer_plan(
         Some(a) => python::float(number(&a.value).unwrap_or(d)),
         None => python::float(d),
     };
-    if written().any(|a| a.name.starts_with("beta_")) {
+    if spec.params.iter().any(|p| p.name == "beta_1") {
         let betas = [beta("beta_1", 0.9), beta("beta_2", 0.999)];
         torch_args.push(format!("betas={}", python::tuple(betas)));
     }
-    for arg in written().filter(|a| !a.name.starts_with("beta_")) {
+    let mut torch_class = spec.torch;
+    for arg in optimizer
+        .args
+        .iter()
+        .filter(|a| a.name != "learning_rate" && !a.name.starts_with("beta_"))
+    {
         match spec
             .params
             .iter()
@@ -355,7 +367,7 @@ fn optimizer_plan(
             .and_then(|p| p.torch)
         {
             Some(kw) => torch_args.push(format!("{kw}={}", hpo.value(arg))),
-            None if torch => {
+            None if torch && arg.explicit => {
                 diags.push(error(
                     model,
                     codes::UNSUPPORTED_OPTIMIZER,
@@ -369,12 +381,54 @@ fn optimizer_plan(
             }
             None => {}
         }
+        if arg.name == "weight_decay" && arg.explicit {
+            // Keras decays weights apart from the gradient (w -= lr·wd·w before the
+            // update); torch's `weight_decay` adds wd·w to the gradient, except AdamW's.
+            let momentum = optimizer.arg("momentum").and_then(number).unwrap_or(0.0);
+            match spec.name {
+                "Adam" => torch_class = "torch.optim.AdamW",
+                "AdamW" | "RMSprop" => {}
+                "SGD" if momentum == 0.0 => {}
+                _ if torch => {
+                    diags.push(error(
+                        model,
+                        codes::UNSUPPORTED_OPTIMIZER,
+                        format!(
+                            "`weight_decay` of `{}` has no PyTorch mapping: Keras decays the weights apart from the gradient, torch.optim.{} adds the decay to the gradient",
+                            spec.name,
+                            spec.torch.rsplit('.').next().unwrap_or(spec.torch)
+                        ),
+                        "use AdamW (or Adam), or compile with `--backend tensorflow`",
+                    ));
+                    return None;
+                }
+                _ => {}
+            }
+        }
+    }
+    for (kw, value) in spec.torch_fixed {
+        torch_args.push(format!("{kw}={}", python::lit(value)));
     }
     let mut torch_optimizer = String::new();
     for c in &comments {
         torch_optimizer.push_str(&format!("    {c}\n"));
     }
-    torch_optimizer.push_str(&call(4, "optimizer = ", spec.torch, &torch_args, ""));
+    torch_optimizer.push_str(&call(4, "optimizer = ", torch_class, &torch_args, ""));
+    // Keras adds Adam's epsilon to sqrt(v) before the bias correction, torch after it.
+    let keras_epsilon = matches!(torch_class, "torch.optim.Adam" | "torch.optim.AdamW");
+    if keras_epsilon {
+        torch_optimizer.push_str("\n    optimizer.register_step_pre_hook(keras_epsilon)");
+    }
+    // Keras' SGD velocity holds steps (learning rate included), torch's buffer gradients:
+    // the same only while the learning rate stays put.
+    let keras_momentum = spec.name == "SGD"
+        && model.optimizer.schedule.is_some()
+        && optimizer
+            .arg("momentum")
+            .is_some_and(|m| number(m) != Some(0.0));
+    if keras_momentum {
+        torch_optimizer.push_str("\n    optimizer.register_step_pre_hook(keras_momentum)");
+    }
 
     Some(Plan {
         task,
@@ -389,6 +443,9 @@ fn optimizer_plan(
         keras_loss: losses.keras_loss,
         keras_metric: losses.keras_metric,
         schedule,
+        keras_rmsprop: torch_class == "KerasRMSprop",
+        keras_epsilon,
+        keras_momentum,
     })
 }
 

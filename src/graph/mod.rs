@@ -54,7 +54,7 @@ impl Family {
             Rule::Flatten | Rule::Reshape => Family::Reshape,
             Rule::Embedding => Family::Embedding,
             Rule::Recurrent { .. } | Rule::Bidirectional => Family::Recurrent,
-            Rule::MultiHeadAttention | Rule::TransformerEncoder => Family::Attention,
+            Rule::MultiHeadAttention | Rule::Transformer { .. } => Family::Attention,
             Rule::TimeDistributed | Rule::Residual | Rule::Merge => Family::Wrapper,
         }
     }

@@ -170,7 +170,11 @@ pub enum Rule {
     Bidirectional,
     TimeDistributed,
     MultiHeadAttention,
-    TransformerEncoder,
+    /// A post-norm self-attention block; `causal`: each step attends to steps <= it
+    /// (`TransformerDecoder`, decoder-only).
+    Transformer {
+        causal: bool,
+    },
     Reshape,
     /// Add, Concatenate…: needs several inputs, which a linear layer list cannot give.
     Merge,

@@ -45,7 +45,7 @@ fn reads_sequence(rule: Rule) -> bool {
         Rule::Recurrent { .. }
         | Rule::Bidirectional
         | Rule::MultiHeadAttention
-        | Rule::TransformerEncoder => true,
+        | Rule::Transformer { .. } => true,
         Rule::Conv { rank }
         | Rule::ConvTranspose { rank }
         | Rule::DepthwiseConv { rank }
@@ -88,7 +88,7 @@ fn reads_spatial(spec: &LayerSpec) -> bool {
         | Rule::Bidirectional
         | Rule::TimeDistributed
         | Rule::MultiHeadAttention
-        | Rule::TransformerEncoder
+        | Rule::Transformer { .. }
         | Rule::Reshape
         | Rule::Merge
         | Rule::Residual => false,

@@ -199,16 +199,16 @@ const TRANSFORMER: &[ParamSpec] = &[
 const fn transformer(
     name: &'static str,
     aliases: &'static [&'static str],
-    torch: Emit,
+    causal: bool,
 ) -> LayerSpec {
     let mut spec = with_in(
         layer(
             name,
             2,
             TRANSFORMER,
-            Rule::TransformerEncoder,
-            Helper(name),
-            torch,
+            Rule::Transformer { causal },
+            Helper("TransformerEncoder"),
+            Class("nn.TransformerEncoderLayer"),
         ),
         "d_model",
     );
@@ -276,8 +276,9 @@ pub const LAYERS: &[LayerSpec] = &[
         ),
         "in_channels",
     ),
-    // PyTorch: `padding="same"` is `padding=(k-s)//2, output_padding=(k-s)%2`-style
-    // arithmetic the generator must do; "valid" is padding 0.
+    // PyTorch: `padding="same"` (output in·s) is `padding=max(k-s, 0)//2`,
+    // `output_padding=max(s-k, 0)` and, when max(k-s, 0) is odd, the last step sliced off
+    // (Keras crops the odd step at the end); "valid" is padding 0.
     with_in(
         layer(
             "Conv2DTranspose",
@@ -536,16 +537,15 @@ pub const LAYERS: &[LayerSpec] = &[
     // with `MultiHeadAttention(num_heads, key_dim=features // num_heads)`; PyTorch:
     // `nn.TransformerEncoderLayer(d_model=features, nhead=num_heads,
     // dim_feedforward=ff_dim, dropout, activation, batch_first=True)` (× num_layers).
-    transformer(
-        "TransformerEncoder",
-        &["TransformerEncoderLayer"],
-        Class("nn.TransformerEncoderLayer"),
-    ),
+    transformer("TransformerEncoder", &["TransformerEncoderLayer"], false),
     // Decoder-only (GPT-style): the encoder block with a causal attention mask and no
-    // cross-attention (a layer list has no encoder memory), so the same weights. PyTorch
-    // helper: `nn.TransformerEncoderLayer` called with
-    // `mask=nn.Transformer.generate_square_subsequent_mask(steps)`.
-    transformer("TransformerDecoder", &[], Helper("TransformerDecoder")),
+    // cross-attention (a layer list has no encoder memory), so the same weights. Keras:
+    // the encoder helper with `causal=True` (`use_causal_mask`); PyTorch:
+    // `nn.TransformerEncoderLayer` called with a boolean upper-triangular mask.
+    // `use_attention_mask`: token id 0 is padding, and no step attends to a padding step
+    // (keys only; the padding steps' own outputs are computed as usual). Needs token ids:
+    // an `Embedding` first.
+    transformer("TransformerDecoder", &[], true),
     // PyTorch helper: `x.reshape(x.shape[0], *target_shape)` (channels-last kept).
     layer(
         "Reshape",

@@ -516,7 +516,7 @@ pub fn infer(
             ]);
             Ok((input.clone(), same(n)))
         }
-        Rule::TransformerEncoder => {
+        Rule::Transformer { .. } => {
             sequence(name, input)?;
             let e = last(name, input)?;
             let h = int(args, "num_heads").unwrap_or(1);

@@ -82,11 +82,15 @@ const fn loss(
 
 /// An optimizer: Keras `keras.optimizers.<name>`, PyTorch `torch`. Arguments map by
 /// each `ParamSpec`; `beta_1`/`beta_2` go to PyTorch together as `betas=(b1, b2)`.
+/// PyTorch gets every argument with a PyTorch keyword, written or not (the DSL's
+/// defaults are Keras', and several of PyTorch's differ), then `torch_fixed`.
 #[derive(Debug)]
 pub struct OptimizerSpec {
     pub name: &'static str,
     pub torch: &'static str,
     pub params: &'static [ParamSpec],
+    /// Literal PyTorch keywords that make its update rule Keras'.
+    pub torch_fixed: &'static [(&'static str, Lit)],
 }
 
 const fn lr(default: f64) -> ParamSpec {
@@ -142,12 +146,14 @@ pub const OPTIMIZERS: &[OptimizerSpec] = &[
             CLIPVALUE,
         ],
     ),
+    // Keras divides by sqrt(v + eps), torch.optim.RMSprop by sqrt(v) + eps: the script
+    // defines `KerasRMSprop`, Keras' rule (decoupled weight decay included).
     opt(
         "RMSprop",
-        "torch.optim.RMSprop",
+        "KerasRMSprop",
         &[
             lr(0.001),
-            p("rho", Kind::Unit, Fill::Value(Lit::Float(0.9))).torch("alpha"),
+            p("rho", Kind::Unit, Fill::Value(Lit::Float(0.9))).torch("rho"),
             MOMENTUM,
             EPS,
             DECAY,
@@ -158,7 +164,19 @@ pub const OPTIMIZERS: &[OptimizerSpec] = &[
     opt(
         "Adagrad",
         "torch.optim.Adagrad",
-        &[lr(0.001), EPS, DECAY, CLIPNORM, CLIPVALUE],
+        &[
+            lr(0.001),
+            p(
+                "initial_accumulator_value",
+                Kind::PosFloat,
+                Fill::Value(Lit::Float(0.1)),
+            )
+            .torch("initial_accumulator_value"),
+            EPS,
+            DECAY,
+            CLIPNORM,
+            CLIPVALUE,
+        ],
     ),
     opt(
         "Adadelta",
@@ -176,11 +194,16 @@ pub const OPTIMIZERS: &[OptimizerSpec] = &[
         "torch.optim.Adamax",
         &[lr(0.001), BETA1, BETA2, EPS, CLIPNORM, CLIPVALUE],
     ),
-    opt(
-        "Nadam",
-        "torch.optim.NAdam",
-        &[lr(0.001), BETA1, BETA2, EPS, CLIPNORM, CLIPVALUE],
-    ),
+    // Keras' momentum schedule is beta_1 · (1 - 0.5 · 0.96^t): PyTorch's
+    // `momentum_decay` (ψ in 0.96^(tψ)) is 1.
+    OptimizerSpec {
+        torch_fixed: &[("momentum_decay", Lit::Float(1.0))],
+        ..opt(
+            "Nadam",
+            "torch.optim.NAdam",
+            &[lr(0.001), BETA1, BETA2, EPS, CLIPNORM, CLIPVALUE],
+        )
+    },
 ];
 
 const fn opt(
@@ -192,6 +215,7 @@ const fn opt(
         name,
         torch,
         params,
+        torch_fixed: &[],
     }
 }
 

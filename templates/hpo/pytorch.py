@@ -15,10 +15,10 @@ def fit(args, hp, data, device, rank, world_size, quiet):
     params = sum(p.numel() for p in model.parameters())
     if world_size > 1:
         model = nn.parallel.DistributedDataParallel(model)
-    criterion = {{ torch_criterion }}
-{{ torch_optimizer }}
 {%- if schedule.is_some() %}
-    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lr_factor)
+    criterion, optimizer, scheduler = build_training(model, hp)
+{%- else %}
+    criterion, optimizer, _ = build_training(model, hp)
 {%- endif %}
 
     if world_size > 1:

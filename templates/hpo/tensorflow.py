@@ -17,16 +17,7 @@ def fit(args, hp, data, quiet):
         scope = contextlib.nullcontext()
     with scope:
         model = build_model(hp)
-{%- for line in keras_setup %}
-{{ line }}
-{%- endfor %}
-        model.compile(
-            optimizer=optimizer,
-            loss={{ keras_loss }},
-{%- if let Some(metric) = keras_metric %}
-            metrics=[{{ metric }}],
-{%- endif %}
-        )
+        compile_model(model, hp)
 
     logger = EpochLogger(epochs, quiet)
     model.fit(

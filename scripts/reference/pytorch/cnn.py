@@ -28,6 +28,7 @@ def build_model():
         nn.Conv2d(32, 64, kernel_size=3),
         nn.ReLU(),
         nn.MaxPool2d(2),
+        training.ChannelsLast(),  # Keras flattens (height, width, channels)
         nn.Flatten(),  # 28 -conv-> 26 -pool-> 13 -conv-> 11 -pool-> 5
         nn.Linear(64 * 5 * 5, 128),
         nn.ReLU(),

@@ -7,6 +7,7 @@ scripts/TRAINING_CONTRACT.md prescribes (§2). Import this module before torch, 
 glibc's malloc is tuned first and import_seconds covers the framework's import.
 """
 
+import math
 import os
 import random
 import sys
@@ -37,6 +38,23 @@ def select_device(requested):
     if requested != "cpu" and torch.cuda.is_available():
         return torch.device("cuda", torch.cuda.current_device())
     return torch.device("cpu")
+
+
+def keras_epsilon(optimizer, args, kwargs):
+    """Step hook: Keras adds Adam's epsilon to sqrt(v) before the bias correction, torch
+    after it, so step t takes epsilon / sqrt(1 - beta_2**t) in torch's form."""
+    for group in optimizer.param_groups:
+        group.setdefault("keras_eps", group["eps"])
+        group["keras_step"] = group.get("keras_step", 0) + 1
+        correction = 1 - group["betas"][1] ** group["keras_step"]
+        group["eps"] = group["keras_eps"] / math.sqrt(correction)
+
+
+class ChannelsLast(nn.Module):
+    """NCHW -> NHWC, so that a following nn.Flatten flattens as Keras does."""
+
+    def forward(self, x):
+        return x.movedim(1, -1)
 
 
 def to_tensors(x, y, device):
@@ -101,7 +119,11 @@ def run(args, spec, build_model):
 
     model = build_model().to(device)
     criterion = nn.CrossEntropyLoss()
-    optimizer = torch.optim.Adam(model.parameters(), lr=spec.learning_rate)
+    # Keras' Adam: epsilon 1e-7 (torch's default is 1e-8), placed as Keras places it.
+    optimizer = torch.optim.Adam(
+        model.parameters(), lr=spec.learning_rate, betas=(0.9, 0.999), eps=1e-07
+    )
+    optimizer.register_step_pre_hook(keras_epsilon)
 
     generator = torch.Generator().manual_seed(args.seed)
     for epoch in range(1, args.epochs + 1):

@@ -2,11 +2,23 @@
 //! separable convolutions, `*Pool*` and `ZeroPadding2D`, including Keras' asymmetric `same`
 //! padding, which PyTorch only supports symmetric.
 
-use super::{Emitter, Layout};
+use super::{Emitter, Layout, weights};
 use crate::codegen::python::{self, call};
 use crate::codegen::values::{self, dim, int, last, layer_sizes, string};
 use crate::sema::catalog::Rule;
 use crate::sema::model::{Layer, Param};
+
+/// Keras' depthwise kernel `(kh, kw, in, multiplier)` as PyTorch's grouped
+/// `(in·multiplier, 1, kh, kw)`: output channel `i·multiplier + m` on both.
+fn depthwise_layout(layer: &Layer, out: u64) -> String {
+    let k = layer_sizes(layer, "kernel_size", 2, 1);
+    format!(
+        "reshape:{},{},1,{out}|{}",
+        k[0],
+        k[1],
+        weights::conv_layout(2)
+    )
+}
 
 impl Emitter<'_, '_> {
     /// Explicit `padding` for a convolution or pooling window, Keras' `same` rule:
@@ -52,24 +64,37 @@ impl Emitter<'_, '_> {
         let strides = layer_sizes(layer, "strides", rank, 1);
         let mut args = self.args(layer, &["padding"]);
         let mut pad = None;
+        let mut crop = None;
         match string(layer, "padding").unwrap_or("valid") {
             "same" if transpose => {
-                // out = in * s: padding p and output_padding s - k + 2p.
+                // Keras: out = in * s, the full transposed output (length (in-1)*s + k)
+                // cropped by total = max(k - s, 0), total // 2 at the start and the rest
+                // at the end (the gradient of a "same" convolution); for k < s the s - k
+                // steps past the full output hold only the bias. PyTorch crops `padding`
+                // at both ends and adds `output_padding` at the end: padding = total // 2,
+                // output_padding = max(s - k, 0), and an odd total's extra step is
+                // sliced off after the call.
                 let p: Vec<i64> = (0..rank)
-                    .map(|a| ((kernel[a] - strides[a]).max(0) + 1) / 2)
+                    .map(|a| (kernel[a] - strides[a]).max(0) / 2)
                     .collect();
-                let op: Vec<i64> = (0..rank)
-                    .map(|a| strides[a] - kernel[a] + 2 * p[a])
-                    .collect();
-                args.push(format!(
-                    "padding={}",
-                    python::tuple(p.iter().map(i64::to_string))
-                ));
+                let op: Vec<i64> = (0..rank).map(|a| (strides[a] - kernel[a]).max(0)).collect();
+                if p.iter().any(|&p| p != 0) {
+                    args.push(format!(
+                        "padding={}",
+                        python::tuple(p.iter().map(i64::to_string))
+                    ));
+                }
                 if op.iter().any(|&o| o != 0) {
                     args.push(format!(
                         "output_padding={}",
                         python::tuple(op.iter().map(i64::to_string))
                     ));
+                }
+                if (0..rank).any(|a| (kernel[a] - strides[a]).max(0) % 2 == 1) {
+                    let sizes: Vec<String> = (0..rank)
+                        .map(|a| format!(":{}", dim(layer.output_shape[a])))
+                        .collect();
+                    crop = Some(format!("[..., {}]", sizes.join(", ")));
                 }
             }
             "same" if strides.iter().all(|&s| s == 1) => args.push("padding=\"same\"".to_string()),
@@ -105,7 +130,9 @@ impl Emitter<'_, '_> {
                 "        x = nn.functional.pad(x, {p})  # {why} padding"
             ));
         }
-        self.apply_activated(layer, format!("self.{name}(x)"), strip);
+        self.map_kernel(layer, &name, weights::conv_layout(rank));
+        let crop = crop.unwrap_or_default();
+        self.apply_activated(layer, format!("self.{name}(x){crop}"), strip);
     }
 
     pub(super) fn depthwise(&mut self, layer: &Layer, strip: Option<&str>) {
@@ -143,6 +170,7 @@ impl Emitter<'_, '_> {
                 args.push("bias=False".to_string());
             }
             self.declare(&name, "nn.Conv2d", &args);
+            self.map_kernel(layer, &name, depthwise_layout(layer, channels * dm));
         } else {
             let filters = last(&layer.output_shape);
             let mut depth = vec![channels.to_string(), (channels * dm).to_string()];
@@ -161,6 +189,18 @@ impl Emitter<'_, '_> {
                 call(0, "", "nn.Conv2d", &point, ""),
             ];
             self.declare(&name, "nn.Sequential", &args);
+            let mut rows = vec![
+                (
+                    format!("{name}.0.weight"),
+                    vec![0],
+                    depthwise_layout(layer, channels * dm),
+                ),
+                (format!("{name}.1.weight"), vec![1], weights::conv_layout(2)),
+            ];
+            if bias {
+                rows.push((format!("{name}.1.bias"), vec![2], String::new()));
+            }
+            self.map_weights(layer, &rows);
         }
         self.apply_activated(layer, format!("self.{name}(x)"), strip);
     }
