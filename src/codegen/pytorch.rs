@@ -708,7 +708,7 @@ impl Emitter<'_, '_> {
         }
         let mut call_args = vec!["x".to_string()];
         if causal {
-            let steps = dim(layer.input_shape[0]);
+            let steps = dim(layer.input_shape.first().copied().flatten());
             self.forward.push(format!(
                 "        causal = torch.ones({steps}, {steps}, dtype=torch.bool, device=x.device).triu(1)"
             ));

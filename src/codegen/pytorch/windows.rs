@@ -92,7 +92,7 @@ impl Emitter<'_, '_> {
                 }
                 if (0..rank).any(|a| (kernel[a] - strides[a]).max(0) % 2 == 1) {
                     let sizes: Vec<String> = (0..rank)
-                        .map(|a| format!(":{}", dim(layer.output_shape[a])))
+                        .map(|a| format!(":{}", dim(layer.output_shape.get(a).copied().flatten())))
                         .collect();
                     crop = Some(format!("[..., {}]", sizes.join(", ")));
                 }
