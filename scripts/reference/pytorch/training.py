@@ -18,7 +18,7 @@ import time
 sys.path.append(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import startup
 
-startup.tune_malloc()
+startup.tune_malloc(mmap_threshold=2**30)
 
 _import_start = time.perf_counter()
 import numpy as np

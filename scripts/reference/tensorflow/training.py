@@ -20,7 +20,7 @@ os.environ["KERAS_BACKEND"] = "tensorflow"
 sys.path.append(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import startup
 
-startup.tune_malloc()
+startup.tune_malloc(mmap_threshold=2**24)
 
 _import_start = time.perf_counter()
 with startup.startup_noise_filtered():
