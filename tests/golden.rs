@@ -143,6 +143,16 @@ const SUITES: &[Suite] = &[
         }],
         exit: 1,
     },
+    // What the Keras side refuses (the PyTorch side accepts it).
+    Suite {
+        dir: "compile-errors-tensorflow",
+        outputs: &[Output {
+            ext: "stderr",
+            args: &["compile", "--backend", "tensorflow"],
+            stream: Stream::Stderr,
+        }],
+        exit: 1,
+    },
 ];
 
 fn root() -> PathBuf {

@@ -5,7 +5,7 @@
 use super::codes;
 use super::hpo::Hpo;
 use super::python::{self, call};
-use super::values::{int, last};
+use super::values::{int, last, layer_sizes};
 use crate::diagnostic::Diagnostic;
 use crate::sema::catalog::{Emit, Rule};
 use crate::sema::model::{Layer, Model, Param};
@@ -159,6 +159,19 @@ impl Emitter<'_, '_> {
                 (0..n)
                     .map(|_| ("TransformerEncoder".to_string(), args.clone()))
                     .collect()
+            }
+            // TensorFlow's depthwise kernel takes equal row and column strides only: the
+            // model would build, then fail when called.
+            (Rule::DepthwiseConv { .. } | Rule::SeparableConv { .. }, _)
+                if layer_sizes(layer, "strides", 2, 1)
+                    .windows(2)
+                    .any(|w| w[0] != w[1]) =>
+            {
+                self.unsupported(
+                    layer,
+                    &format!("`{}` with unequal strides", layer.spec.name),
+                );
+                Vec::new()
             }
             (_, Emit::Class(class)) => {
                 let args = self.args(layer);
