@@ -2,7 +2,8 @@
 //! one node per layer, subgraphs for residual blocks, wrappers, macro uses and repeats,
 //! and a residual block's skip edge. Colours per family via `classDef`.
 
-use super::{Family, Graph, Item, Node};
+use super::text::{self, Frame, Syntax};
+use super::{Family, Graph, Node};
 use crate::commands::shapes::grouped;
 use std::fmt::Write as _;
 
@@ -20,110 +21,58 @@ fn class(f: Family) -> String {
         .to_string()
 }
 
-struct Writer {
-    out: String,
-    next: usize,
-    prev: Option<String>,
-}
+struct Mermaid;
 
-impl Writer {
-    fn id(&mut self, prefix: &str) -> String {
-        self.next += 1;
-        format!("{prefix}{}", self.next)
+impl Syntax for Mermaid {
+    const FRAME_IDS: [&'static str; 3] = ["w", "g", "r"];
+
+    fn node(&self, id: &str, n: &Node, indent: &str) -> String {
+        format!(
+            "{indent}{id}[\"{}<br/>{}\"]:::{}\n",
+            text(&n.head()),
+            text(&n.tail()),
+            class(n.family)
+        )
     }
 
-    fn edge_to(&mut self, id: &str, indent: &str) {
-        if let Some(prev) = &self.prev {
-            let _ = writeln!(self.out, "{indent}{prev} --> {id}");
-        }
-        self.prev = Some(id.to_string());
+    fn open(&self, id: &str, frame: &Frame<'_>, indent: &str) -> String {
+        let label = match frame {
+            Frame::Wrapper(n) => format!("{}<br/>{}", text(&n.head()), text(&n.tail())),
+            Frame::Group(label) => text(label),
+            Frame::Residual(params) => format!("ResidualConnection · {} params", grouped(*params)),
+        };
+        format!("{indent}subgraph {id} [\"{label}\"]\n")
     }
 
-    fn node(&mut self, n: &Node, indent: &str) -> String {
-        match &n.wrapped {
-            Some(inner) => {
-                let sub = self.id("w");
-                let _ = writeln!(
-                    self.out,
-                    "{indent}subgraph {sub} [\"{}<br/>{}\"]",
-                    text(&n.head()),
-                    text(&n.tail())
-                );
-                let id = self.node(inner, &format!("{indent}  "));
-                let _ = writeln!(self.out, "{indent}end");
-                id
-            }
-            None => {
-                let id = self.id("l");
-                let _ = writeln!(
-                    self.out,
-                    "{indent}{id}[\"{}<br/>{}\"]:::{}",
-                    text(&n.head()),
-                    text(&n.tail()),
-                    class(n.family)
-                );
-                id
-            }
-        }
+    fn close(&self, indent: &str) -> String {
+        format!("{indent}end\n")
     }
 
-    fn items(&mut self, items: &[Item], indent: &str) {
-        for item in items {
-            match item {
-                Item::Layer(n) => {
-                    let id = self.node(n, indent);
-                    self.edge_to(&id, indent);
-                }
-                Item::Group { label, items } => {
-                    let sub = self.id("g");
-                    let _ = writeln!(self.out, "{indent}subgraph {sub} [\"{}\"]", text(label));
-                    self.items(items, &format!("{indent}  "));
-                    let _ = writeln!(self.out, "{indent}end");
-                }
-                Item::Residual { items, params } => {
-                    let skip_from = self.prev.clone();
-                    let sub = self.id("r");
-                    let _ = writeln!(
-                        self.out,
-                        "{indent}subgraph {sub} [\"ResidualConnection · {} params\"]",
-                        grouped(*params)
-                    );
-                    self.items(items, &format!("{indent}  "));
-                    let _ = writeln!(self.out, "{indent}end");
-                    let add = self.id("add");
-                    let _ = writeln!(self.out, "{indent}{add}((+))");
-                    self.edge_to(&add, indent);
-                    if let Some(from) = skip_from {
-                        let _ = writeln!(self.out, "{indent}{from} -.-> {add}");
-                    }
-                }
-            }
-        }
+    fn add(&self, id: &str, indent: &str) -> String {
+        format!("{indent}{id}((+))\n")
+    }
+
+    fn edge(&self, from: &str, to: &str, skip: bool, indent: &str) -> String {
+        let arrow = if skip { "-.->" } else { "-->" };
+        format!("{indent}{from} {arrow} {to}\n")
     }
 }
 
 /// The Mermaid text. Deterministic.
 pub fn render(g: &Graph) -> String {
-    let mut w = Writer {
-        out: String::new(),
-        next: 0,
-        prev: None,
-    };
-    let _ = writeln!(
-        w.out,
-        "---\ntitle: \"{} · {} parameters\"\n---\nflowchart TD",
+    let mut out = format!(
+        "---\ntitle: \"{} · {} parameters\"\n---\nflowchart TD\n",
         text(&g.name),
         grouped(g.totals.keras)
     );
-    w.items(&[Item::Layer(g.input.clone())], "  ");
-    w.items(&g.items, "  ");
+    out += &text::body(&Mermaid, g);
     for f in g.families() {
         let c = f.color();
         let _ = writeln!(
-            w.out,
+            out,
             "  classDef {} fill:{c}29,stroke:{c},color:#222",
             class(f)
         );
     }
-    w.out
+    out
 }

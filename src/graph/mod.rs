@@ -8,6 +8,7 @@
 mod dot;
 mod mermaid;
 mod svg;
+mod text;
 
 use crate::commands::shapes::grouped;
 use crate::sema::catalog::Rule;
