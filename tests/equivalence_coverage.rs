@@ -431,34 +431,42 @@ fn catalog_entries() -> Vec<(&'static str, String)> {
     for act in catalog::ACTIVATIONS {
         all.push(("activation", format!("activation {}", act.name)));
     }
-    for spec in LOSSES {
-        all.push(("loss", format!("loss {}", spec.name)));
-        for param in spec.params {
-            all.push((
-                "loss parameter",
-                format!("loss {}.{}", spec.name, param.name),
-            ));
-        }
-    }
-    for spec in OPTIMIZERS {
-        all.push(("optimizer", format!("optimizer {}", spec.name)));
-        for param in spec.params {
-            all.push((
-                "optimizer parameter",
-                format!("optimizer {}.{}", spec.name, param.name),
-            ));
-        }
-    }
-    for spec in SCHEDULES {
-        all.push(("schedule", format!("schedule {}", spec.name)));
-        for param in spec.params {
-            all.push((
-                "schedule parameter",
-                format!("schedule {}.{}", spec.name, param.name),
-            ));
+    // Each training table: its rows and their parameters.
+    let tables: [(&str, Vec<Row>); 3] = [
+        ("loss", LOSSES.iter().map(|s| (s.name, s.params)).collect()),
+        (
+            "optimizer",
+            OPTIMIZERS.iter().map(|s| (s.name, s.params)).collect(),
+        ),
+        (
+            "schedule",
+            SCHEDULES.iter().map(|s| (s.name, s.params)).collect(),
+        ),
+    ];
+    for (kind, rows) in tables {
+        for (name, params) in rows {
+            all.push((kind, format!("{kind} {name}")));
+            for param in params {
+                all.push((
+                    parameter_kind(kind),
+                    format!("{kind} {name}.{}", param.name),
+                ));
+            }
         }
     }
     all
+}
+
+/// A row of a training table: its name and parameters.
+type Row = (&'static str, &'static [ParamSpec]);
+
+/// The category of a table's parameters (`loss` → `loss parameter`).
+fn parameter_kind(kind: &str) -> &'static str {
+    match kind {
+        "loss" => "loss parameter",
+        "optimizer" => "optimizer parameter",
+        _ => "schedule parameter",
+    }
 }
 
 fn covered_by(cases: &[PathBuf]) -> Covered {
