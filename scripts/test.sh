@@ -13,13 +13,17 @@ cargo clippy --all-targets --locked -- -D warnings
 echo "==> Python environment"
 eval "$(scripts/setup-python.sh | grep -E '^NEURALC_(PYTHON|MNIST)=' | sed 's/^/export /')"
 
-# The graph render test (tests/graph.rs) turns SVGs into PNGs with librsvg.
-if ! command -v rsvg-convert >/dev/null 2>&1; then
-  echo "==> installing librsvg2-bin (rsvg-convert, for the graph render test)"
+# The graph render test (tests/graph.rs) turns SVGs into PNGs with librsvg; the hostile-
+# input test (tests/hardening.rs) measures peak memory with GNU time.
+missing=()
+command -v rsvg-convert >/dev/null 2>&1 || missing+=(librsvg2-bin)
+[[ -x /usr/bin/time ]] || missing+=(time)
+if ((${#missing[@]})); then
+  echo "==> installing ${missing[*]} (for the graph render and memory tests)"
   sudo=()
   [[ $(id -u) -ne 0 ]] && sudo=(sudo)
   "${sudo[@]}" apt-get update -qq
-  "${sudo[@]}" apt-get install -y -qq librsvg2-bin >/dev/null
+  "${sudo[@]}" apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
 echo "==> cargo test"
